@@ -1,0 +1,22 @@
+# mailmon: `make run` starts it, `make test` runs the tests, `make bench` the benchmarks.
+SWIFT ?= swift
+SCRIPTS ?= scripts
+# Debian packages the build and the tests need; installed when missing (as root).
+PACKAGES := pkg-config liblua5.4-dev
+
+.PHONY: deps build run test bench clean-data
+
+deps:
+	@tools/ensure-packages.sh $(PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	$(SWIFT) run mailmon scripts check $(SCRIPTS)
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) run -c release LuaHostBenchmark

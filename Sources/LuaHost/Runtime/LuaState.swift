@@ -1,0 +1,210 @@
+import CLua
+import Glibc
+
+/// One sandboxed Lua state and the coroutine its calls run in. Not `Sendable`:
+/// it lives inside a `LuaSandbox` actor, which the pool hands to one caller at a time.
+///
+/// The rule that keeps Lua's longjmp out of Swift frames: Swift here calls only
+/// Lua API functions that cannot raise (type checks, reads of non-converting
+/// values, raw traversal, `lua_checkstack`, `lua_xmove`, pushes of non-allocating
+/// values) or the protected entry points (`lua_pcall`, `lua_resume`, `lua_load`).
+/// Everything that allocates runs in C under those: `mm_build` for values and
+/// the trampoline for host results and errors.
+final class LuaState {
+    enum Entry: Int32 {
+        case call = 1, install, open, newThread
+    }
+
+    enum Step {
+        case returned([LuaValue])
+        case awaiting(function: Int, call: LuaHostCall)
+    }
+
+    /// `L`'s stack holds the entries (1…4) and the host thread (5) for the state's lifetime.
+    static let threadSlot: Int32 = 5
+    static let preludeChunk = "[mailmon]"
+
+    let L: OpaquePointer
+    private(set) var thread: OpaquePointer! = nil
+    let context: UnsafeMutablePointer<mm_context>
+    let program = ValueProgram()
+    let limits: LuaLimits
+    let hostFunctions: LuaHostFunctions
+    /// The asynchronous host call the thread yielded for, until the host picks it up.
+    var pending: (function: Int, call: LuaHostCall)?
+
+    init(limits: LuaLimits, hostFunctions: LuaHostFunctions) throws(LuaScriptError) {
+        let context = UnsafeMutablePointer<mm_context>.allocate(capacity: 1)
+        context.initialize(to: mm_context())
+        context.pointee.mem_limit = limits.memoryBytes
+        context.pointee.hook_interval = limits.hookInterval
+        context.pointee.budget_remaining = limits.instructions
+        guard let L = lua_newstate(luaLimitedAllocator, context) else {
+            context.deallocate()
+            throw LuaScriptError(kind: .memoryLimit, message: "memory limit of \(limits.memoryBytes) bytes is too small for a Lua state")
+        }
+        self.L = L
+        self.context = context
+        self.limits = limits
+        self.hostFunctions = hostFunctions
+        mm_set_ctx(L, context)
+        context.pointee.dispatch = luaHostDispatch
+        context.pointee.host = Unmanaged.passUnretained(self).toOpaque()
+        lua_sethook(L, mm_budget_hook_fn(), LUA_MASKCOUNT, limits.hookInterval)
+        try openSandbox()
+    }
+
+    deinit {
+        lua_close(L)
+        context.deallocate()
+    }
+
+    private func openSandbox() throws(LuaScriptError) {
+        let openers: [lua_CFunction] = [luaopen_base, luaopen_string, luaopen_table, luaopen_math, luaopen_utf8, luaopen_coroutine, luaopen_os]
+        guard lua_checkstack(L, 24) != 0 else { throw LuaScriptError(kind: .memoryLimit, message: "no stack space") }
+        for opener in openers {
+            mm_pushcfunction(L, opener)
+            try protect(mm_pcall(L, 0, 1, 0), what: "opening the Lua libraries")
+        }
+        let status = sandboxPrelude.withCString { source in
+            mm_loadbuffer(L, source, strlen(source), "=" + Self.preludeChunk, "t")
+        }
+        try protect(status, what: "loading the sandbox")
+        mm_insert(L, 1)
+        program.reset()
+        program.append(.nil, inTable: true)
+        program.append(.table(LuaTable(array: hostFunctions.paths.map { .string($0) })))
+        try build()
+        mm_pushcfunction(L, mm_make_host_function_fn())
+        lua_pushinteger(L, lua_Integer(limits.memoryBytes))
+        try protect(mm_pcall(L, 11, Self.threadSlot, 0), what: "starting the sandbox")
+        thread = lua_tothread(L, Self.threadSlot)
+        lua_settop(thread, 0)
+        context.pointee.host_thread = thread
+    }
+
+    /// Runs the program under `lua_pcall`; its values end on top of `L`.
+    func build() throws(LuaScriptError) {
+        program.install(in: context)
+        mm_pushcfunction(L, mm_build_fn())
+        try protect(mm_pcall(L, 0, mm_multret(), 0), what: "passing values to Lua")
+    }
+
+    private func protect(_ status: Int32, what: String) throws(LuaScriptError) {
+        guard status != LUA_OK else { return }
+        let text = lua_type(L, -1) == LUA_TSTRING ? String(cString: mm_tostring(L, -1)) : "error object"
+        lua_settop(L, thread == nil ? 0 : Self.threadSlot)
+        if status == LUA_ERRMEM || context.pointee.mem_exceeded != 0 {
+            throw LuaScriptError(kind: .memoryLimit, message: "memory limit of \(limits.memoryBytes) bytes exceeded while \(what)")
+        }
+        throw LuaScriptError(kind: .runtime, message: "\(what): \(text)")
+    }
+
+    // MARK: Calls
+
+    /// Starts `entry(arguments…)` in the host coroutine with a fresh instruction budget.
+    func start(_ entry: Entry, _ arguments: [LuaValue]) throws(LuaScriptError) -> Step {
+        context.pointee.budget_remaining = limits.instructions
+        context.pointee.budget_exceeded = 0
+        context.pointee.mem_exceeded = 0
+        context.pointee.resume_with_error = 0
+        pending = nil
+        lua_sethook(thread, mm_budget_hook_fn(), LUA_MASKCOUNT, limits.hookInterval)
+        lua_settop(L, Self.threadSlot)
+        guard lua_checkstack(L, 2) != 0 else { throw LuaScriptError(kind: .memoryLimit, message: "no stack space") }
+        lua_pushvalue(L, entry.rawValue)
+        program.reset()
+        for argument in arguments { program.append(argument) }
+        try build()
+        return try transfer(resumeArguments: -1)
+    }
+
+    /// Resumes the coroutine after an asynchronous host call returned `results`.
+    func resume(with results: [LuaValue]) throws(LuaScriptError) -> Step {
+        program.reset()
+        for result in results { program.append(result) }
+        do {
+            try build()
+        } catch {
+            resetThread()
+            throw error
+        }
+        return try transfer(resumeArguments: 0)
+    }
+
+    /// Resumes the coroutine with an error raised at the line that called the host function.
+    func resume(throwing message: String) throws(LuaScriptError) -> Step {
+        program.reset()
+        program.appendString(message)
+        do {
+            try build()
+        } catch {
+            resetThread()
+            throw error
+        }
+        context.pointee.resume_with_error = 1
+        return try transfer(resumeArguments: 0)
+    }
+
+    /// Moves what was built on `L` to the coroutine and resumes it.
+    /// `resumeArguments` is 0 to pass all values, -1 when the first one is the function to start.
+    private func transfer(resumeArguments offset: Int32) throws(LuaScriptError) -> Step {
+        let count = lua_gettop(L) - Self.threadSlot
+        guard lua_checkstack(thread, count + 8) != 0 else {
+            resetThread()
+            throw LuaScriptError(kind: .memoryLimit, message: "no stack space for \(count) values")
+        }
+        lua_xmove(L, thread, count)
+        var resultCount: Int32 = 0
+        let status = lua_resume(thread, L, count + offset, &resultCount)
+        switch status {
+        case LUA_OK:
+            defer { lua_settop(thread, 0) }
+            let base = lua_gettop(thread) - resultCount
+            var values: [LuaValue] = []
+            values.reserveCapacity(Int(resultCount))
+            for index in 0..<resultCount {
+                do {
+                    values.append(try LuaStackReader(thread).value(at: base + 1 + index))
+                } catch {
+                    throw LuaScriptError(kind: .conversion, message: "result #\(index + 1): \(error.message)")
+                }
+            }
+            return .returned(values)
+        case LUA_YIELD:
+            guard let request = pending else {
+                resetThread()
+                throw LuaScriptError(kind: .runtime, message: "coroutine.yield called outside a coroutine of the script")
+            }
+            pending = nil
+            return .awaiting(function: request.function, call: request.call)
+        default:
+            let error = scriptError(status: status)
+            resetThread()
+            throw error
+        }
+    }
+
+    /// Puts a new host thread in place of one that failed or was abandoned.
+    ///
+    /// A thread is not reused after an error: when the budget hook's error
+    /// escapes `lua_resume`, Lua leaves that thread's hooks switched off, and
+    /// a reused thread would run the next runaway loop without a budget.
+    func resetThread() {
+        pending = nil
+        context.pointee.budget_exceeded = 0
+        context.pointee.budget_remaining = limits.instructions
+        lua_settop(L, Self.threadSlot)
+        lua_pushvalue(L, Entry.newThread.rawValue)
+        if mm_pcall(L, 0, 1, 0) == LUA_OK, let fresh = lua_tothread(L, -1) {
+            lua_settop(fresh, 0)
+            mm_replace(L, Self.threadSlot)
+            thread = fresh
+            context.pointee.host_thread = fresh
+        } else {
+            lua_settop(L, Self.threadSlot)
+            lua_resetthread(thread)
+            lua_settop(thread, 0)
+        }
+    }
+}

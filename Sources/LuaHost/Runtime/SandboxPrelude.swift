@@ -1,0 +1,143 @@
+/// The Lua half of the sandbox. It runs once per state, protected, with the raw
+/// libraries as arguments, and returns the runtime's entry points. Scripts
+/// never see the real global table: each gets its own strict environment with
+/// copies of the allowed libraries (docs/lua.md, "Sandbox").
+let sandboxPrelude = #"""
+local G, string, table, math, utf8, coroutine, os, null, host_paths, make_host, max_bytes = ...
+local type, pairs, ipairs, error, tostring = G.type, G.pairs, G.ipairs, G.error, G.tostring
+local rawget, setmetatable, load, collectgarbage = G.rawget, G.setmetatable, G.load, G.collectgarbage
+
+-- The string library is shared by every script through the string metatable:
+-- harden it in place, then hide the metatable from scripts.
+string.dump = nil
+local rep = string.rep
+string.rep = function(s, n, sep)
+  if type(n) == "number" and n > 1 then
+    local size = (#tostring(s) + (sep ~= nil and #tostring(sep) or 0)) * n
+    if size > max_bytes then
+      error(string.format("string.rep: a result of %.0f bytes is over the memory limit of %d bytes", size, max_bytes), 2)
+    end
+  end
+  return rep(s, n, sep)
+end
+G.getmetatable("").__metatable = false
+
+-- Host functions, as a tree of tables keyed by their dotted paths.
+local host_tree = { mailmon = { null = null } }
+for id, path in ipairs(host_paths) do
+  local node, last = host_tree, nil
+  for name in string.gmatch(path, "[^.]+") do
+    if last ~= nil then
+      node[last] = node[last] or {}
+      node = node[last]
+    end
+    last = name
+  end
+  node[last] = make_host(id - 1)
+end
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do
+    if type(v) == "table" then c[k] = copy(v) else c[k] = v end
+  end
+  return c
+end
+
+local function safe_setmetatable(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("setmetatable: __gc metamethods are not allowed in scripts", 2)
+  end
+  return setmetatable(t, mt)
+end
+
+local function safe_collectgarbage(opt, ...)
+  opt = opt or "collect"
+  if opt ~= "collect" and opt ~= "count" and opt ~= "step" and opt ~= "isrunning" then
+    error("collectgarbage: option '" .. tostring(opt) .. "' is not allowed in scripts", 2)
+  end
+  return collectgarbage(opt, ...)
+end
+
+-- xpcall's message handler would run inside the error raised by the budget
+-- hook, where Lua disables hooks; here it runs after the stack unwinds instead.
+local pcall, pack, unpack = G.pcall, table.pack, table.unpack
+local function safe_xpcall(f, handler, ...)
+  local r = pack(pcall(f, ...))
+  if r[1] then return unpack(r, 1, r.n) end
+  local ok, result = pcall(handler, r[2])
+  return false, result
+end
+
+local strict = {
+  __index = function(_, k) error("undefined global '" .. tostring(k) .. "'", 2) end,
+  __newindex = function(_, k) error("assignment to undefined global '" .. tostring(k) .. "' (declare it local)", 2) end,
+  __metatable = false,
+}
+
+local base_names = { "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
+  "rawget", "rawlen", "rawset", "select", "tonumber", "tostring", "type", "_VERSION" }
+
+local chunks, modules, loading = {}, {}, {}
+
+local function require(name)
+  if type(name) ~= "string" then error("require: the module name must be a string", 2) end
+  local m = modules[name]
+  if m ~= nil then return m end
+  local chunk = chunks[name]
+  if chunk == nil then error("module '" .. name .. "' is not in the script library", 2) end
+  if loading[name] then error("circular require of '" .. name .. "'", 2) end
+  loading[name] = true
+  m = chunk(name)
+  loading[name] = nil
+  if type(m) ~= "table" then error(name .. ".lua: the script must return a table (got " .. type(m) .. ")", 0) end
+  modules[name] = m
+  return m
+end
+
+local function new_env()
+  local env = {}
+  for _, k in ipairs(base_names) do env[k] = G[k] end
+  env.setmetatable = safe_setmetatable
+  env.collectgarbage = safe_collectgarbage
+  env.xpcall = safe_xpcall
+  env.string, env.table, env.math = copy(string), copy(table), copy(math)
+  env.utf8, env.coroutine = copy(utf8), copy(coroutine)
+  env.os = { time = os.time, clock = os.clock, date = os.date }
+  for k, v in pairs(host_tree) do
+    if type(v) == "table" then env[k] = copy(v) else env[k] = v end
+  end
+  env.require = require
+  env.load = function(chunk, chunkname, mode, e)
+    if type(chunk) ~= "string" then error("load: only source strings are allowed in scripts", 2) end
+    if e == nil then e = env end
+    return load(chunk, chunkname or "=(load)", "t", e)
+  end
+  env._G = env
+  return setmetatable(env, strict)
+end
+
+local function install(name, source)
+  local chunk, err = load(source, "=" .. name .. ".lua", "t", new_env())
+  if not chunk then return err end
+  chunks[name] = chunk
+  return nil
+end
+
+local function open(name)
+  local m = require(name)
+  return { version = rawget(m, "version"), selftest = type(rawget(m, "selftest")) == "function" }
+end
+
+local function call(name, fname, ...)
+  local m = modules[name]
+  if m == nil then error("script '" .. tostring(name) .. "' is not in the script library", 0) end
+  local f = rawget(m, fname)
+  if type(f) ~= "function" then error(name .. ".lua: the script has no function '" .. tostring(fname) .. "'", 0) end
+  return f(...)
+end
+
+local function new_thread() return coroutine.create(function() end) end
+
+return call, install, open, new_thread, new_thread()
+"""#

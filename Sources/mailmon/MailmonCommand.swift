@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct MailmonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mailmon",
+        abstract: "Self-hosted IMAP/POP3 mailbox monitoring with rules in Lua.",
+        subcommands: [ScriptsCommand.self]
+    )
+}
