@@ -174,7 +174,7 @@ static inline int mm_host_trampoline(lua_State *L) {
     case MM_HOST_YIELD:
         if (L != c->host_thread || !lua_isyieldable(L))
             return luaL_error(L, "asynchronous host function called where the host cannot wait "
-                                 "(inside a script coroutine, a metamethod or a C callback)");
+                                 "(inside a script's coroutine, or in a callback from C such as a table.sort comparator)");
         return lua_yieldk(L, 0, (lua_KContext)lua_gettop(L), mm_async_continue);
     default:
         return mm_raise_host_error(L, c);
@@ -190,7 +190,7 @@ static inline int mm_make_host_function(lua_State *L) {
     return 1;
 }
 
-/* Message handler for protected calls run from Swift: keeps the message. */
+/* Function pointers for Swift (static inline functions cannot be referenced as C function values). */
 static inline lua_CFunction mm_build_fn(void) { return mm_build; }
 static inline lua_CFunction mm_make_host_function_fn(void) { return mm_make_host_function; }
 static inline lua_Hook mm_budget_hook_fn(void) { return mm_budget_hook; }

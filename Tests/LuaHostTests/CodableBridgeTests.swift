@@ -112,7 +112,7 @@ struct CodableBridgeTests {
     func unsupportedValues() async throws {
         let function = try #require(await ScriptFixture.failure("return { f = function() end }"))
         #expect(function.kind == .conversion)
-        #expect(function.message.contains("at .f: a function cannot be passed"))
+        #expect(function.message.contains("at f: a function cannot be passed"))
         let key = try #require(await ScriptFixture.failure("return { [true] = 1 }"))
         #expect(key.message.contains("table key of type boolean"))
         let cycle = try #require(await ScriptFixture.failure("local t = {} t.t = t return t"))

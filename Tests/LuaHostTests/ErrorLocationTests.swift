@@ -34,6 +34,8 @@ struct ErrorLocationTests {
                 && error.traceback.count >= 4
                 && error.traceback.first?.hasPrefix("policies/deep.lua:2:") == true
                 && error.traceback.contains { $0.hasPrefix("policies/deep.lua:5:") }
+                && error.traceback.first?.hasPrefix("policies/deep.lua:2: in function") == true
+                && !error.traceback.contains { $0.contains("main chunk") }
         }
     }
 
@@ -66,10 +68,16 @@ struct ErrorLocationTests {
         defer { fixture.remove() }
         await #expect {
             _ = try await fixture.library.call("t", "nothing")
-        } throws: { ($0 as? LuaScriptError)?.description.contains("has no function 'nothing'") == true }
+        } throws: { error in
+            guard let error = error as? LuaScriptError else { return false }
+            return error.kind == .contract && error.description == "t.lua: the script has no function 'nothing'"
+        }
         await #expect {
             _ = try await fixture.library.call("nope", "run")
-        } throws: { ($0 as? LuaScriptError)?.description.contains("'nope' is not in the script library") == true }
+        } throws: { error in
+            guard let error = error as? LuaScriptError else { return false }
+            return error.kind == .contract && error.description == "nope.lua: script 'nope' is not in the script library"
+        }
     }
 
     @Test("a script without a version is refused")

@@ -19,7 +19,7 @@ public struct LuaHostCall: Sendable {
         do {
             return try LuaValueDecoder().decode(type, from: self[index])
         } catch let error as DecodingError {
-            throw LuaHostError("argument #\(index + 1) \(error.luaDescription)")
+            throw LuaHostError("argument #\(index + 1): \(error.luaDescription)")
         }
     }
 }
@@ -76,6 +76,9 @@ public struct LuaHostFunctions: Sendable {
         precondition(
             !segments.isEmpty && segments.allSatisfy(Self.isIdentifier), "host function path '\(entry.path)' is not dotted identifiers")
         precondition(!paths.contains(entry.path), "host function '\(entry.path)' is registered twice")
+        precondition(
+            (entry.path.hasPrefix("mailmon.") || entry.path == "print") && !entry.path.hasPrefix("mailmon.null"),
+            "host functions live under mailmon. (and may not shadow mailmon.null): '\(entry.path)'")
         entries.append(entry)
     }
 

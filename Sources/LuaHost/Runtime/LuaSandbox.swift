@@ -3,7 +3,8 @@
 /// suspend here; the pool never hands a sandbox to a second caller meanwhile,
 /// and `busy` turns any reentrant use into a crash rather than a corrupted state.
 actor LuaSandbox {
-    private let state: LuaState
+    private var state: LuaState
+    private let scripts: [ScriptSource]
     let metadata: [String: LuaState.ScriptMetadata]
     private var busy = false
 
@@ -11,13 +12,26 @@ actor LuaSandbox {
         let state = try LuaState(limits: limits, hostFunctions: hostFunctions)
         self.metadata = try state.load(scripts)
         self.state = state
+        self.scripts = scripts
+    }
+
+    /// Replaces a retired state with a freshly loaded one.
+    private func renewIfBroken() {
+        guard state.isBroken,
+            let fresh = try? LuaState(limits: state.limits, hostFunctions: state.hostFunctions),
+            (try? fresh.load(scripts)) != nil
+        else { return }
+        state = fresh
     }
 
     /// Calls `function` of `script` with `arguments`; returns its results.
     func call(_ script: String, _ function: String, _ arguments: [LuaValue]) async throws(LuaScriptError) -> [LuaValue] {
         precondition(!busy, "a LuaSandbox serves one call at a time")
         busy = true
-        defer { busy = false }
+        defer {
+            busy = false
+            renewIfBroken()
+        }
         do {
             return try await run(script, function, arguments)
         } catch {

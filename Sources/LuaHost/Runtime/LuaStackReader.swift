@@ -6,7 +6,10 @@ struct LuaStackReader {
     struct Failure: Error {
         var path: [String]
         var reason: String
-        var message: String { path.isEmpty ? reason : "at \(path.joined()): \(reason)" }
+        var message: String {
+            let joined = path.joined()
+            return path.isEmpty ? reason : "at \(joined.hasPrefix(".") ? String(joined.dropFirst()) : joined): \(reason)"
+        }
     }
 
     static let maxDepth = 64

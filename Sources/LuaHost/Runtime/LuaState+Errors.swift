@@ -14,6 +14,9 @@ extension LuaState {
         default: raw = (try? reader.value(at: -1)).map { "error object \($0)" } ?? "(error object is a \(reader.typeName(-1)) value)"
         }
         let frames = scriptFrames(of: thread)
+        if lua_type(thread, -1) == LUA_TTABLE, case .string(let text)? = (try? reader.value(at: -1))?["mailmon_contract"] {
+            return LuaScriptError(kind: .contract, message: text, traceback: frames.map(\.text))
+        }
         var error = LuaScriptError(kind: .runtime, message: raw, traceback: frames.map(\.text))
         if let parsed = LuaScriptError.parseLocation(raw) {
             error.script = parsed.script
@@ -53,7 +56,11 @@ extension LuaState {
             guard lua_getinfo(S, "Sln", &ar) != 0, ar.currentline > 0 else { continue }
             let source = withUnsafeBytes(of: ar.short_src) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
             guard source.hasSuffix(".lua") else { continue }
-            let name = ar.name.map { " in function '\(String(cString: $0))'" } ?? " in main chunk"
+            let what = ar.what.map { String(cString: $0) } ?? ""
+            let name =
+                if what == "main" { " in main chunk" } else if let n = ar.name { " in function '\(String(cString: n))'" } else {
+                    " in function <\(source):\(ar.linedefined)>"
+                }
             frames.append(Frame(script: source, line: Int(ar.currentline), text: "\(source):\(ar.currentline):\(name)"))
         }
         return frames

@@ -32,6 +32,8 @@ final class LuaState {
     let hostFunctions: LuaHostFunctions
     /// The asynchronous host call the thread yielded for, until the host picks it up.
     var pending: (function: Int, call: LuaHostCall)?
+    /// Set when a failed host thread could not be replaced: the state must not run again.
+    private(set) var isBroken = false
 
     init(limits: LuaLimits, hostFunctions: LuaHostFunctions) throws(LuaScriptError) {
         let context = UnsafeMutablePointer<mm_context>.allocate(capacity: 1)
@@ -104,6 +106,7 @@ final class LuaState {
 
     /// Starts `entry(arguments…)` in the host coroutine with a fresh instruction budget.
     func start(_ entry: Entry, _ arguments: [LuaValue]) throws(LuaScriptError) -> Step {
+        guard !isBroken else { throw LuaScriptError(kind: .memoryLimit, message: "the Lua state ran out of memory and was retired") }
         context.pointee.budget_remaining = limits.instructions
         context.pointee.budget_exceeded = 0
         context.pointee.mem_exceeded = 0
@@ -202,9 +205,9 @@ final class LuaState {
             thread = fresh
             context.pointee.host_thread = fresh
         } else {
+            // Resetting the old thread would keep its hooks off: retire the whole state instead.
             lua_settop(L, Self.threadSlot)
-            lua_resetthread(thread)
-            lua_settop(thread, 0)
+            isBroken = true
         }
     }
 }

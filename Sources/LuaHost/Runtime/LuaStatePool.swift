@@ -19,15 +19,9 @@ final class LuaStatePool: Sendable {
     private let capacity: Int
     private let slots = Mutex(Slots())
 
-    init(capacity: Int, first: LuaSandbox? = nil, make: @escaping @Sendable () throws(LuaScriptError) -> LuaSandbox) {
+    init(capacity: Int, make: @escaping @Sendable () throws(LuaScriptError) -> LuaSandbox) {
         self.capacity = max(1, capacity)
         self.make = make
-        if let first {
-            slots.withLock {
-                $0.idle.append(first)
-                $0.created = 1
-            }
-        }
     }
 
     func withSandbox<R: Sendable>(_ body: (LuaSandbox) async throws(LuaScriptError) -> R) async throws(LuaScriptError) -> R {

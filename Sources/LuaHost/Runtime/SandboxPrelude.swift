@@ -88,9 +88,13 @@ local function require(name)
   if chunk == nil then error("module '" .. name .. "' is not in the script library", 2) end
   if loading[name] then error("circular require of '" .. name .. "'", 2) end
   loading[name] = true
-  m = chunk(name)
+  local ok, result = pcall(chunk, name)
   loading[name] = nil
-  if type(m) ~= "table" then error(name .. ".lua: the script must return a table (got " .. type(m) .. ")", 0) end
+  if not ok then error(result, 0) end
+  m = result
+  if type(m) ~= "table" then
+    error({ mailmon_contract = "the script must return a table (got " .. type(m) .. ")" }, 0)
+  end
   modules[name] = m
   return m
 end
@@ -131,9 +135,9 @@ end
 
 local function call(name, fname, ...)
   local m = modules[name]
-  if m == nil then error("script '" .. tostring(name) .. "' is not in the script library", 0) end
+  if m == nil then error({ mailmon_contract = "script '" .. tostring(name) .. "' is not in the script library" }, 0) end
   local f = rawget(m, fname)
-  if type(f) ~= "function" then error(name .. ".lua: the script has no function '" .. tostring(fname) .. "'", 0) end
+  if type(f) ~= "function" then error({ mailmon_contract = "the script has no function '" .. tostring(fname) .. "'" }, 0) end
   return f(...)
 end
 

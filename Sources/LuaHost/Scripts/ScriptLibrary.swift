@@ -14,6 +14,7 @@ public final class ScriptLibrary: Sendable {
     private let hostFunctions: LuaHostFunctions
     private let ledger: (any ScriptVersionLedger)?
     private let state = Mutex(LibraryState())
+    private let reloads = ReloadGate()
 
     private struct LibraryState {
         var generation: Generation?
@@ -60,13 +61,21 @@ public final class ScriptLibrary: Sendable {
     /// Reads the directory again and activates it if every script passes.
     @discardableResult
     public func reload() async throws(LuaScriptError) -> [ScriptInfo] {
-        try await activate(try ScriptSource.load(directory: directory))
+        await reloads.enter()
+        defer { reloads.leave() }
+        return try await activateInOrder(try ScriptSource.load(directory: directory))
     }
 
     /// Activates `sources` as the new set if every script compiles, declares a
     /// version, passes its selftest and keeps the version rule.
     @discardableResult
     public func activate(_ sources: [ScriptSource]) async throws(LuaScriptError) -> [ScriptInfo] {
+        await reloads.enter()
+        defer { reloads.leave() }
+        return try await activateInOrder(sources)
+    }
+
+    private func activateInOrder(_ sources: [ScriptSource]) async throws(LuaScriptError) -> [ScriptInfo] {
         let current = state.withLock { $0.generation }
         if let current, current.scripts == sources { return current.infos }
         let metadata = try await Self.validate(sources, limits: limits, hostFunctions: hostFunctions)
