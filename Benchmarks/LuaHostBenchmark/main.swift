@@ -144,6 +144,20 @@ let library = ScriptLibrary(directory: directory.path)
 try await library.reload()
 
 let iterations = Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "") ?? 300_000
+if let only = ProcessInfo.processInfo.environment["BENCH_PROFILE"] {
+    // For perf: one path in a long loop.
+    let encoded = try LuaValueEncoder().encode(input)
+    for _ in 0..<iterations {
+        switch only {
+        case "encode": _ = try LuaValueEncoder().encode(input)
+        case "decode": _ = try LuaValueDecoder().decode(MonitorInput.self, from: encoded)
+        case "empty": _ = try await library.call("bench", "empty")
+        case "codable": _ = try await library.call("bench", "decide", with: input, as: MonitorDecision.self)
+        default: _ = try await library.call("bench", "decide", [encoded])
+        }
+    }
+    return
+}
 print("LuaHost: policy-sized call (8 fields in, 8 fields out), \(iterations) calls, one task")
 
 let raw = RawLua()

@@ -26,6 +26,57 @@ actor LuaSandbox {
 
     /// Calls `function` of `script` with `arguments`; returns its results.
     func call(_ script: String, _ function: String, _ arguments: [LuaValue]) async throws(LuaScriptError) -> [LuaValue] {
+        try await call(script, function, arguments) { (state, count) throws(LuaScriptError) in try state.resultValues(count: count) }
+    }
+
+    /// Calls `function` of `script` and decodes its first result straight from the Lua stack.
+    func call<Result: Decodable & Sendable>(
+        _ script: String, _ function: String, _ arguments: [LuaValue], as type: Result.Type
+    ) async throws(LuaScriptError) -> Result {
+        try await call(script, function, arguments) { (state, count) throws(LuaScriptError) in
+            try Self.decode(type, state: state, count: count, script: script, function: function)
+        }
+    }
+
+    /// Calls `function` with `input` encoded straight into Lua, and decodes its first result.
+    func call<Input: Encodable & Sendable, Result: Decodable & Sendable>(
+        _ script: String, _ function: String, encoding input: Input, as type: Result.Type
+    ) async throws(LuaScriptError) -> Result {
+        try await call(script, function, start: { (state) throws(LuaScriptError) in
+            try state.start(script: script, function: function, encoding: input)
+        }) { (state, count) throws(LuaScriptError) in
+            try Self.decode(type, state: state, count: count, script: script, function: function)
+        }
+    }
+
+    private static func decode<Result: Decodable>(
+        _ type: Result.Type, state: LuaState, count: Int32, script: String, function: String
+    ) throws(LuaScriptError) -> Result {
+        do {
+            return try state.decodeResult(type, count: count)
+        } catch let error as DecodingError {
+            throw LuaScriptError(
+                kind: .conversion, script: script + ".lua",
+                message: "\(function) returned a value that is not a \(type): \(error.luaDescription)")
+        } catch {
+            throw LuaScriptError(kind: .conversion, script: script + ".lua", message: "\(function): \(error)")
+        }
+    }
+
+    private func call<Output>(
+        _ script: String, _ function: String, _ arguments: [LuaValue],
+        read: (LuaState, Int32) throws(LuaScriptError) -> Output
+    ) async throws(LuaScriptError) -> Output {
+        try await call(script, function, start: { (state) throws(LuaScriptError) in
+            try state.start(script: script, function: function, arguments)
+        }, read: read)
+    }
+
+    private func call<Output>(
+        _ script: String, _ function: String,
+        start: (LuaState) throws(LuaScriptError) -> LuaState.Step,
+        read: (LuaState, Int32) throws(LuaScriptError) -> Output
+    ) async throws(LuaScriptError) -> Output {
         precondition(!busy, "a LuaSandbox serves one call at a time")
         busy = true
         defer {
@@ -33,7 +84,7 @@ actor LuaSandbox {
             renewIfBroken()
         }
         do {
-            return try await run(script, function, arguments)
+            return try await run(start: start, read: read)
         } catch {
             // A tail call can leave no script frame to point at: name the script called.
             var error = error
@@ -42,12 +93,16 @@ actor LuaSandbox {
         }
     }
 
-    private func run(_ script: String, _ function: String, _ arguments: [LuaValue]) async throws(LuaScriptError) -> [LuaValue] {
-        var step = try state.start(.call, [.string(script), .string(function)] + arguments)
+    private func run<Output>(
+        start: (LuaState) throws(LuaScriptError) -> LuaState.Step,
+        read: (LuaState, Int32) throws(LuaScriptError) -> Output
+    ) async throws(LuaScriptError) -> Output {
+        var step = try start(state)
         while true {
             switch step {
-            case .returned(let values):
-                return values
+            case .returned(let count):
+                defer { state.clearResults() }
+                return try read(state, count)
             case .awaiting(let function, let call):
                 let entry = state.hostFunctions.entries[function]
                 guard case .async(let body) = entry.body else { preconditionFailure("only asynchronous functions yield") }

@@ -49,12 +49,13 @@ extension LuaState {
             if error.script == nil { error.script = script.file }
             throw error
         }
-        guard case .returned(let values) = step else {
+        guard case .returned(let count) = step else {
             resetThread()
             throw LuaScriptError(
                 kind: .contract, script: script.file,
                 message: "asynchronous host functions cannot be called while a script loads; call them from a function")
         }
-        return values
+        defer { clearResults() }
+        return try resultValues(count: count)
     }
 }

@@ -12,16 +12,19 @@ import Glibc
 /// the trampoline for host results and errors.
 final class LuaState {
     enum Entry: Int32 {
-        case call = 1, install, open, newThread
+        case resolve = 1, install, open, newThread
     }
 
     enum Step {
-        case returned([LuaValue])
+        /// The call returned this many values; they are on top of the host thread until `clearResults()`.
+        case returned(count: Int32)
         case awaiting(function: Int, call: LuaHostCall)
     }
 
-    /// `L`'s stack holds the entries (1…4) and the host thread (5) for the state's lifetime.
-    static let threadSlot: Int32 = 5
+    /// `L`'s stack holds the runtime's entries (1…4), the table of resolved script
+    /// functions (5) and the host thread (6) for the state's lifetime.
+    static let functionsSlot: Int32 = 5
+    static let threadSlot: Int32 = 6
     static let preludeChunk = "[mailmon]"
 
     let L: OpaquePointer
@@ -34,6 +37,13 @@ final class LuaState {
     var pending: (function: Int, call: LuaHostCall)?
     /// Set when a failed host thread could not be replaced: the state must not run again.
     private(set) var isBroken = false
+    /// Script functions already resolved in this state, by script and function name.
+    private var functionIndex: [FunctionKey: lua_Integer] = [:]
+
+    struct FunctionKey: Hashable {
+        var script: String
+        var function: String
+    }
 
     init(limits: LuaLimits, hostFunctions: LuaHostFunctions) throws(LuaScriptError) {
         let context = UnsafeMutablePointer<mm_context>.allocate(capacity: 1)
@@ -104,21 +114,97 @@ final class LuaState {
 
     // MARK: Calls
 
-    /// Starts `entry(arguments…)` in the host coroutine with a fresh instruction budget.
+    /// Starts a runtime entry (`install`, `open`, `resolve`) in the host coroutine.
     func start(_ entry: Entry, _ arguments: [LuaValue]) throws(LuaScriptError) -> Step {
+        try prepare()
+        lua_pushvalue(L, entry.rawValue)
+        return try startPushed(arguments)
+    }
+
+    /// Starts `function` of `script` in the host coroutine with a fresh instruction budget.
+    func start(script: String, function: String, _ arguments: [LuaValue]) throws(LuaScriptError) -> Step {
+        let index = try resolve(FunctionKey(script: script, function: function))
+        try prepare()
+        lua_rawgeti(L, Self.functionsSlot, index)
+        return try startPushed(arguments)
+    }
+
+    /// Starts `function` of `script` with one argument encoded straight into the program.
+    func start<Input: Encodable>(script: String, function: String, encoding input: Input) throws(LuaScriptError) -> Step {
+        let index = try resolve(FunctionKey(script: script, function: function))
+        try prepare()
+        lua_rawgeti(L, Self.functionsSlot, index)
+        program.reset()
+        do {
+            do {
+                try LuaProgramEncoder(program: program).encode(input)
+            } catch is LuaProgramEncoder.OutOfOrder {
+                program.reset()
+                program.append(try LuaValueEncoder().encode(input))
+            }
+        } catch {
+            lua_settop(L, Self.threadSlot)
+            let text = (error as? EncodingError)?.luaDescription ?? "\(error)"
+            throw LuaScriptError(kind: .conversion, script: script + ".lua", message: "the argument of \(function) cannot be encoded: \(text)")
+        }
+        try build()
+        return try transfer(resumeArguments: -1)
+    }
+
+    /// The results of the call that just returned, as values.
+    func resultValues(count: Int32) throws(LuaScriptError) -> [LuaValue] {
+        let base = lua_gettop(thread) - count
+        var values: [LuaValue] = []
+        values.reserveCapacity(Int(count))
+        for index in 0..<count {
+            do {
+                values.append(try LuaStackReader(thread).value(at: base + 1 + index))
+            } catch {
+                throw LuaScriptError(kind: .conversion, message: "result #\(index + 1): \(error.message)")
+            }
+        }
+        return values
+    }
+
+    /// The first result of the call that just returned, decoded straight from the stack.
+    func decodeResult<T: Decodable>(_ type: T.Type, count: Int32) throws -> T {
+        guard count > 0 else { return try LuaValueDecoder().decode(type, from: .nil) }
+        return try LuaStackDecoding.decode(type, from: thread, at: lua_gettop(thread) - count + 1)
+    }
+
+    func clearResults() { lua_settop(thread, 0) }
+
+    private func resolve(_ key: FunctionKey) throws(LuaScriptError) -> lua_Integer {
+        if let index = functionIndex[key] { return index }
+        guard case .returned(let count) = try start(.resolve, [.string(key.script), .string(key.function)]) else {
+            resetThread()
+            throw LuaScriptError(kind: .contract, message: "resolving \(key.function) yielded")
+        }
+        defer { clearResults() }
+        let index = count == 1 ? lua_tointegerx(thread, -1, nil) : 0
+        guard index > 0 else { throw LuaScriptError(kind: .contract, message: "cannot resolve \(key.script).\(key.function)") }
+        functionIndex[key] = index
+        return index
+    }
+
+    /// A fresh budget; the hook itself stays as it is: a thread whose budget ran out is never reused.
+    private func prepare() throws(LuaScriptError) {
         guard !isBroken else { throw LuaScriptError(kind: .memoryLimit, message: "the Lua state ran out of memory and was retired") }
         context.pointee.budget_remaining = limits.instructions
         context.pointee.budget_exceeded = 0
         context.pointee.mem_exceeded = 0
         context.pointee.resume_with_error = 0
         pending = nil
-        lua_sethook(thread, mm_budget_hook_fn(), LUA_MASKCOUNT, limits.hookInterval)
         lua_settop(L, Self.threadSlot)
         guard lua_checkstack(L, 2) != 0 else { throw LuaScriptError(kind: .memoryLimit, message: "no stack space") }
-        lua_pushvalue(L, entry.rawValue)
-        program.reset()
-        for argument in arguments { program.append(argument) }
-        try build()
+    }
+
+    private func startPushed(_ arguments: [LuaValue]) throws(LuaScriptError) -> Step {
+        if !arguments.isEmpty {
+            program.reset()
+            for argument in arguments { program.append(argument) }
+            try build()
+        }
         return try transfer(resumeArguments: -1)
     }
 
@@ -162,18 +248,7 @@ final class LuaState {
         let status = lua_resume(thread, L, count + offset, &resultCount)
         switch status {
         case LUA_OK:
-            defer { lua_settop(thread, 0) }
-            let base = lua_gettop(thread) - resultCount
-            var values: [LuaValue] = []
-            values.reserveCapacity(Int(resultCount))
-            for index in 0..<resultCount {
-                do {
-                    values.append(try LuaStackReader(thread).value(at: base + 1 + index))
-                } catch {
-                    throw LuaScriptError(kind: .conversion, message: "result #\(index + 1): \(error.message)")
-                }
-            }
-            return .returned(values)
+            return .returned(count: resultCount)
         case LUA_YIELD:
             guard let request = pending else {
                 resetThread()

@@ -133,15 +133,18 @@ local function open(name)
   return { version = rawget(m, "version"), selftest = type(rawget(m, "selftest")) == "function" }
 end
 
-local function call(name, fname, ...)
+-- Entry points, resolved once per state to an index the host calls them by.
+local entries = {}
+local function resolve(name, fname)
   local m = modules[name]
   if m == nil then error({ mailmon_contract = "script '" .. tostring(name) .. "' is not in the script library" }, 0) end
   local f = rawget(m, fname)
   if type(f) ~= "function" then error({ mailmon_contract = "the script has no function '" .. tostring(fname) .. "'" }, 0) end
-  return f(...)
+  entries[#entries + 1] = f
+  return #entries
 end
 
 local function new_thread() return coroutine.create(function() end) end
 
-return call, install, open, new_thread, new_thread()
+return resolve, install, open, new_thread, entries, new_thread()
 """#

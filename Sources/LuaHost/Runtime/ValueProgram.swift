@@ -63,6 +63,23 @@ final class ValueProgram {
         }
     }
 
+    func emitBool(_ value: Bool) { emit(Int32(MM_OP_BOOL), i: value ? 1 : 0) }
+    func emitInteger(_ value: Int64) { emit(Int32(MM_OP_INT), i: value) }
+    func emitNumber(_ value: Double) { emit(Int32(MM_OP_NUM), n: value) }
+    func emitRawSet() { emit(Int32(MM_OP_RAWSET)) }
+    func emitRawSetI(_ index: Int64) { emit(Int32(MM_OP_RAWSETI), i: index) }
+
+    /// A new table; returns its op's position so the sizes can be patched in when known.
+    func emitTable() -> Int {
+        emit(Int32(MM_OP_TABLE))
+        return opCount - 1
+    }
+
+    func patchTable(at position: Int, arraySize: Int, fieldCount: Int) {
+        ops[position].len = UInt32(clamping: arraySize)
+        ops[position].i = Int64(fieldCount)
+    }
+
     /// Appends one value; `.nil` becomes nil at the top level and the null sentinel inside tables.
     func append(_ value: LuaValue, inTable: Bool = false) {
         switch value {

@@ -138,32 +138,28 @@ public final class ScriptLibrary: Sendable {
     }
 
     /// Calls `function` and decodes its first result as `Result`.
-    public func call<Result: Decodable>(
+    public func call<Result: Decodable & Sendable>(
         _ script: String, _ function: String, _ arguments: [LuaValue] = [], as type: Result.Type
     ) async throws(LuaScriptError) -> Result {
-        let results = try await call(script, function, arguments)
-        do {
-            return try LuaValueDecoder().decode(type, from: results.first ?? .nil)
-        } catch let error as DecodingError {
-            throw LuaScriptError(
-                kind: .conversion, script: script + ".lua", message: "\(function) returned a value that is not a \(type): \(error.luaDescription)")
-        } catch {
-            throw LuaScriptError(kind: .conversion, script: script + ".lua", message: "\(function): \(error)")
+        guard let generation = state.withLock({ $0.generation }) else {
+            throw LuaScriptError(kind: .contract, message: "no scripts are active; reload() first")
+        }
+        return try await generation.pool.withSandbox { (sandbox) throws(LuaScriptError) in
+            try await sandbox.call(script, function, arguments, as: type)
         }
     }
 
-    /// Encodes `input` as the one argument of `function` and decodes its first result.
-    public func call<Input: Encodable, Result: Decodable>(
+    /// Encodes `input` as the one argument of `function` and decodes its first result,
+    /// both straight between Swift and the Lua stack.
+    public func call<Input: Encodable & Sendable, Result: Decodable & Sendable>(
         _ script: String, _ function: String, with input: Input, as type: Result.Type
     ) async throws(LuaScriptError) -> Result {
-        let argument: LuaValue
-        do {
-            argument = try LuaValueEncoder().encode(input)
-        } catch {
-            let text = (error as? EncodingError)?.luaDescription ?? "\(error)"
-            throw LuaScriptError(kind: .conversion, script: script + ".lua", message: "the argument of \(function) cannot be encoded: \(text)")
+        guard let generation = state.withLock({ $0.generation }) else {
+            throw LuaScriptError(kind: .contract, message: "no scripts are active; reload() first")
         }
-        return try await call(script, function, [argument], as: type)
+        return try await generation.pool.withSandbox { (sandbox) throws(LuaScriptError) in
+            try await sandbox.call(script, function, encoding: input, as: type)
+        }
     }
 
     // MARK: Internals

@@ -144,7 +144,9 @@ extension LuaValueDecoder {
             try present(key, LuaTable.self).unkeyedContainer()
         }
 
-        func superDecoder() throws -> any Decoder { child(Key(stringValue: "super")!) }
+        func superDecoder() throws -> any Decoder {
+            Cursor(value: table.fields["super"] ?? .nil, codingPath: codingPath + [AnyKey("super")])
+        }
         func superDecoder(forKey key: Key) throws -> any Decoder { child(key) }
     }
 

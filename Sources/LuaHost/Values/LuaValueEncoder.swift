@@ -135,9 +135,11 @@ extension LuaValueEncoder {
             return child.unkeyedContainer()
         }
 
-        mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+        mutating func superEncoder() -> any Encoder { superEncoder(named: AnyKey("super")) }
 
-        mutating func superEncoder(forKey key: Key) -> any Encoder {
+        mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: key) }
+
+        private func superEncoder(named key: any CodingKey) -> any Encoder {
             let child = Cursor(codingPath: codingPath + [key])
             box.fields.append((key.stringValue, .cursor(child)))
             return child
