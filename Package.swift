@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "mailmon", targets: ["mailmon"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
+        .library(name: "MailProbe", targets: ["MailProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -36,6 +37,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // IMAP and POP3 checks. Knows nothing of the database or Lua.
+        .target(
+            name: "MailProbe",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "mailmon",
             dependencies: [
@@ -54,6 +60,11 @@ let package = Package(
         .testTarget(
             name: "LuaHostTests",
             dependencies: ["LuaHost"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailProbeTests",
+            dependencies: ["MailProbe"],
             swiftSettings: swiftSettings
         ),
     ],

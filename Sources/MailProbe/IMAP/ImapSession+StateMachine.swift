@@ -1,0 +1,196 @@
+/// An IMAP check as a pure state machine: greeting, CAPABILITY, optional
+/// STARTTLS, LOGIN or AUTHENTICATE PLAIN, EXAMINE/SELECT, LOGOUT. It performs
+/// no I/O; the driver feeds it parsed responses and carries out its actions.
+public struct ImapSessionMachine: Sendable {
+    private enum State: Sendable {
+        case greeting
+        case capability(tag: String)
+        case startTLS(tag: String)
+        case tlsPending
+        case login(tag: String, remaining: [[UInt8]])
+        case mailbox(tag: String)
+        case logout(tag: String)
+        case finished
+    }
+
+    private let configuration: SessionConfiguration
+    private var state = State.greeting
+    private var counter = 0
+    private var capabilities: [String]?
+    private var greeting = ""
+    private var authenticated = false
+    private var tlsDone = false
+    private var messageCount: Int?
+
+    public init(configuration: SessionConfiguration) {
+        self.configuration = configuration
+    }
+
+    private func has(_ capability: String) -> Bool {
+        capabilities?.contains { $0.uppercased() == capability } ?? false
+    }
+
+    private mutating func nextTag() -> String {
+        counter += 1
+        return "A\(counter)"
+    }
+
+    private mutating func send(_ command: ImapCommand, phase: ProbePhase) -> (tag: String, pieces: [[UInt8]]) {
+        let tag = nextTag()
+        return (tag, command.encode(tag: tag, literalPlus: has("LITERAL+") || has("LITERAL-")))
+    }
+
+    private mutating func fail(_ category: ProbeFailureCategory, _ text: String) -> SessionAction {
+        state = .finished
+        return .fail(ProbeFailure(category, configuration.report(text)))
+    }
+
+    /// Feeds one parsed response.
+    public mutating func receive(_ response: ImapResponse) -> SessionAction {
+        switch response {
+        case .untagged(.capability(let list)):
+            capabilities = list
+            return .wait
+        case .untagged(.exists(let count)):
+            messageCount = count
+            return .wait
+        default:
+            break
+        }
+        switch (state, response) {
+        case (.greeting, .untagged(.condition(let condition))):
+            greeting = condition.text
+            if let list = condition.capabilities { capabilities = list }
+            switch condition.status {
+            case .ok: break
+            case .preauth: authenticated = true
+            default: return fail(.greeting, "server refused the connection: \(condition.text)")
+            }
+            return afterGreetingOrTLS()
+        case (.greeting, _):
+            return fail(.greeting, "unexpected greeting")
+
+        case (_, .untagged(.condition(let condition))) where condition.status == .bye:
+            if case .logout = state { return .wait }
+            return fail(categoryForCurrentStep(), "server closed the session: \(condition.text)")
+        case (_, .untagged):
+            return .wait
+
+        case (.capability(let tag), .tagged(let t, let condition)) where t == tag:
+            guard condition.status == .ok else { return fail(.protocol, "CAPABILITY failed: \(condition.text)") }
+            if let list = condition.capabilities { capabilities = list }
+            return afterCapabilities()
+
+        case (.startTLS(let tag), .tagged(let t, let condition)) where t == tag:
+            guard condition.status == .ok else { return fail(.starttlsUnavailable, "STARTTLS refused: \(condition.text)") }
+            state = .tlsPending
+            capabilities = nil  // RFC 9051 6.2.1: capabilities must be asked again after TLS
+            return .startTLS
+
+        case (.login(let tag, var remaining), .continuation):
+            guard !remaining.isEmpty else { return fail(.authFailed, "unexpected continuation during login") }
+            let piece = remaining.removeFirst()
+            state = .login(tag: tag, remaining: remaining)
+            return .send(piece, phase: .login)
+        case (.login(let tag, _), .tagged(let t, let condition)) where t == tag:
+            guard condition.status == .ok else { return fail(.authFailed, condition.text) }
+            authenticated = true
+            if let list = condition.capabilities { capabilities = list }
+            return openMailbox()
+
+        case (.mailbox(let tag), .tagged(let t, let condition)) where t == tag:
+            guard condition.status == .ok else { return fail(.mailbox, condition.text) }
+            return logout()
+
+        case (.logout(let tag), .tagged(let t, _)) where t == tag:
+            state = .finished
+            return .succeed(outcome)
+
+        default:
+            return fail(categoryForCurrentStep(), "unexpected response")
+        }
+    }
+
+    /// The TLS handshake after STARTTLS completed.
+    public mutating func tlsEstablished() -> SessionAction {
+        tlsDone = true
+        return afterGreetingOrTLS()
+    }
+
+    /// The server closed the connection.
+    public mutating func connectionClosed() -> SessionAction {
+        switch state {
+        case .logout, .finished:
+            state = .finished
+            return .succeed(outcome)
+        case .greeting:
+            return fail(.greeting, "connection closed before the greeting")
+        default:
+            return fail(categoryForCurrentStep(), "connection closed by the server")
+        }
+    }
+
+    private var outcome: SessionOutcome {
+        SessionOutcome(
+            greeting: configuration.report(greeting), capabilities: capabilities ?? [], messageCount: messageCount,
+            mailboxBytes: nil, authenticated: authenticated)
+    }
+
+    private func categoryForCurrentStep() -> ProbeFailureCategory {
+        switch state {
+        case .greeting: .greeting
+        case .startTLS, .tlsPending: .tlsHandshake
+        case .login: .authFailed
+        case .mailbox: .mailbox
+        default: .protocol
+        }
+    }
+
+    private mutating func afterGreetingOrTLS() -> SessionAction {
+        if capabilities == nil {
+            let (tag, pieces) = send(.capability, phase: .capability)
+            state = .capability(tag: tag)
+            return .send(pieces[0], phase: .capability)
+        }
+        return afterCapabilities()
+    }
+
+    private mutating func afterCapabilities() -> SessionAction {
+        if configuration.security == .startTLS, !tlsDone {
+            guard has("STARTTLS") else { return fail(.starttlsUnavailable, "the server does not offer STARTTLS") }
+            let (tag, pieces) = send(.startTLS, phase: .startTLS)
+            state = .startTLS(tag: tag)
+            return .send(pieces[0], phase: .startTLS)
+        }
+        guard let user = configuration.user, !authenticated else { return configuration.user == nil ? logout() : openMailbox() }
+        let password = configuration.password ?? ""
+        let command: ImapCommand
+        if has("LOGINDISABLED") {
+            guard has("AUTH=PLAIN") else {
+                return fail(.authFailed, "the server refuses LOGIN (LOGINDISABLED) and offers no AUTH=PLAIN")
+            }
+            command = .authenticatePlain(user: user, password: password, initialResponse: has("SASL-IR"))
+        } else {
+            command = .login(user: user, password: password)
+        }
+        var (tag, pieces) = send(command, phase: .login)
+        let first = pieces.removeFirst()
+        state = .login(tag: tag, remaining: pieces)
+        return .send(first, phase: .login)
+    }
+
+    private mutating func openMailbox() -> SessionAction {
+        let command: ImapCommand =
+            configuration.readOnly ? .examine(mailbox: configuration.mailbox) : .select(mailbox: configuration.mailbox)
+        let (tag, pieces) = send(command, phase: .mailbox)
+        guard pieces.count == 1 else { return fail(.mailbox, "the mailbox name needs a literal the server did not accept") }
+        state = .mailbox(tag: tag)
+        return .send(pieces[0], phase: .mailbox)
+    }
+
+    private mutating func logout() -> SessionAction {
+        let (tag, pieces) = send(.logout, phase: .logout)
+        state = .logout(tag: tag)
+        return .send(pieces[0], phase: .logout)
+    }
+}

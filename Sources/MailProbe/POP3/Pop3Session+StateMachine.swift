@@ -1,0 +1,163 @@
+/// A POP3 check as a pure state machine: greeting, CAPA, optional STLS,
+/// USER/PASS or AUTH PLAIN, STAT, QUIT (RFC 1939, 2449, 2595, 5034).
+/// The driver feeds it lines; it performs no I/O.
+public struct Pop3SessionMachine: Sendable {
+    private enum State: Sendable {
+        case greeting
+        case capa(collecting: Bool)
+        case stls
+        case tlsPending
+        case user
+        case pass
+        case authPlain
+        case stat
+        case quit
+        case finished
+    }
+
+    private let configuration: SessionConfiguration
+    private var state = State.greeting
+    private var capabilities: [String]?
+    private var collected: [String] = []
+    private var greeting = ""
+    private var authenticated = false
+    private var tlsDone = false
+    private var messageCount: Int?
+    private var mailboxBytes: Int?
+
+    public init(configuration: SessionConfiguration) {
+        self.configuration = configuration
+    }
+
+    private var isAtGreeting: Bool { if case .greeting = state { return true } else { return false } }
+
+    private func has(_ capability: String) -> Bool {
+        capabilities?.contains { $0.uppercased() == capability } ?? false
+    }
+
+    private var saslMechanisms: [String] {
+        capabilities?.first { $0.uppercased().hasPrefix("SASL ") }.map { $0.split(separator: " ").dropFirst().map { $0.uppercased() } } ?? []
+    }
+
+    private mutating func fail(_ category: ProbeFailureCategory, _ text: String) -> SessionAction {
+        state = .finished
+        return .fail(ProbeFailure(category, configuration.report(text)))
+    }
+
+    private static func line(_ text: String) -> [UInt8] { Array((text + "\r\n").utf8) }
+
+    /// Feeds one line from the server.
+    public mutating func receive(line bytes: [UInt8]) -> SessionAction {
+        if case .capa(collecting: true) = state {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if text == "." {
+                capabilities = collected
+                return afterCapabilities()
+            }
+            collected.append(text.hasPrefix("..") ? String(text.dropFirst()) : text)
+            return .wait
+        }
+        guard let reply = try? Pop3Reply.parse(bytes) else {
+            return fail(isAtGreeting ? .greeting : .protocol, "not a POP3 reply: \(String(decoding: bytes.prefix(80), as: UTF8.self))")
+        }
+        switch state {
+        case .greeting:
+            guard reply.ok else { return fail(.greeting, "server refused the connection: \(reply.text)") }
+            greeting = reply.text
+            return askCapabilities()
+        case .capa:
+            guard reply.ok else {
+                capabilities = []  // CAPA is optional (RFC 2449): go on without it
+                return afterCapabilities()
+            }
+            collected = []
+            state = .capa(collecting: true)
+            return .wait
+        case .stls:
+            guard reply.ok else { return fail(.starttlsUnavailable, "STLS refused: \(reply.text)") }
+            state = .tlsPending
+            capabilities = nil
+            return .startTLS
+        case .user:
+            guard reply.ok else { return fail(.authFailed, reply.text) }
+            state = .pass
+            return .send(Self.line("PASS " + (configuration.password ?? "")), phase: .login)
+        case .pass, .authPlain:
+            guard reply.ok else { return fail(.authFailed, reply.text) }
+            authenticated = true
+            state = .stat
+            return .send(Self.line("STAT"), phase: .mailbox)
+        case .stat:
+            guard reply.ok else { return fail(.mailbox, reply.text) }
+            let fields = reply.text.split(separator: " ")
+            guard fields.count >= 2, let count = Int(fields[0]), let size = Int(fields[1]) else {
+                return fail(.protocol, "unreadable STAT reply: \(reply.text)")
+            }
+            messageCount = count
+            mailboxBytes = size
+            return quit()
+        case .quit:
+            state = .finished
+            return .succeed(outcome)
+        case .tlsPending, .finished:
+            return fail(.protocol, "unexpected reply")
+        }
+    }
+
+    public mutating func tlsEstablished() -> SessionAction {
+        tlsDone = true
+        return askCapabilities()
+    }
+
+    public mutating func connectionClosed() -> SessionAction {
+        switch state {
+        case .quit, .finished:
+            state = .finished
+            return .succeed(outcome)
+        case .greeting:
+            return fail(.greeting, "connection closed before the greeting")
+        case .user, .pass, .authPlain:
+            return fail(.authFailed, "connection closed by the server during login")
+        default:
+            return fail(.protocol, "connection closed by the server")
+        }
+    }
+
+    private var outcome: SessionOutcome {
+        SessionOutcome(
+            greeting: configuration.report(greeting), capabilities: capabilities ?? [], messageCount: messageCount,
+            mailboxBytes: mailboxBytes, authenticated: authenticated)
+    }
+
+    private mutating func askCapabilities() -> SessionAction {
+        state = .capa(collecting: false)
+        return .send(Self.line("CAPA"), phase: .capability)
+    }
+
+    private mutating func afterCapabilities() -> SessionAction {
+        if configuration.security == .startTLS, !tlsDone {
+            // Without CAPA the server may still know STLS: try it and let the reply decide.
+            if let capabilities, !capabilities.isEmpty, !has("STLS") {
+                return fail(.starttlsUnavailable, "the server does not offer STLS")
+            }
+            state = .stls
+            return .send(Self.line("STLS"), phase: .startTLS)
+        }
+        guard let user = configuration.user else { return quit() }
+        let password = configuration.password ?? ""
+        // Bytes, not Characters: "\r\n" is a single Character in Swift.
+        let unsafeForLines = (user + password).utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+        if saslMechanisms.contains("PLAIN"), unsafeForLines || !has("USER") {
+            state = .authPlain
+            return .send(Self.line("AUTH PLAIN " + SaslPlain.response(user: user, password: password)), phase: .login)
+        }
+        guard !unsafeForLines else { return fail(.authFailed, "the credentials contain line breaks and the server offers no SASL PLAIN") }
+        state = .user
+        return .send(Self.line("USER " + user), phase: .login)
+    }
+
+    private mutating func quit() -> SessionAction {
+        state = .quit
+        return .send(Self.line("QUIT"), phase: .logout)
+    }
+}

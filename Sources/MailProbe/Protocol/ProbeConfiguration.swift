@@ -1,0 +1,104 @@
+/// What a session does, independent of the transport.
+public struct SessionConfiguration: Sendable, Hashable {
+    public enum Security: String, Sendable, Hashable, Codable {
+        /// TLS from the first byte (IMAPS 993, POP3S 995).
+        case implicitTLS = "tls"
+        /// Plain, upgraded with STARTTLS/STLS; fails as `starttls_unavailable` if not offered.
+        case startTLS = "starttls"
+        case plain
+    }
+
+    public var security: Security
+    /// Without a user the check stops after greeting and capabilities (a reachability check).
+    public var user: String?
+    public var password: String?
+    /// IMAP only: the mailbox to open.
+    public var mailbox: String
+    /// IMAP only: EXAMINE (read-only, leaves \Recent alone) instead of SELECT.
+    public var readOnly: Bool
+    public var limits: ProtocolLimits
+
+    public init(
+        security: Security, user: String? = nil, password: String? = nil, mailbox: String = "INBOX", readOnly: Bool = true,
+        limits: ProtocolLimits = ProtocolLimits()
+    ) {
+        self.security = security
+        self.user = user
+        self.password = password
+        self.mailbox = mailbox
+        self.readOnly = readOnly
+        self.limits = limits
+    }
+}
+
+/// The steps of a check, for per-phase timings.
+public enum ProbePhase: String, Sendable, Hashable, Codable {
+    case greeting, capability, startTLS = "starttls", login, mailbox, logout
+}
+
+/// What a session machine asks its driver to do next.
+public enum SessionAction: Sendable, Hashable {
+    /// Write these bytes; `phase` starts now if it differs from the current one.
+    case send([UInt8], phase: ProbePhase)
+    /// Add the TLS handler now, then call `tlsEstablished()`.
+    case startTLS
+    /// Wait for more input.
+    case wait
+    case succeed(SessionOutcome)
+    case fail(ProbeFailure)
+}
+
+/// What a finished session learned.
+public struct SessionOutcome: Sendable, Hashable {
+    public var greeting: String
+    public var capabilities: [String]
+    public var messageCount: Int?
+    /// POP3 only: the maildrop's size in octets (STAT).
+    public var mailboxBytes: Int?
+    public var authenticated: Bool
+}
+
+extension SessionConfiguration {
+    /// Server text for a result: trimmed, bounded, and never containing the password.
+    func report(_ text: String) -> String {
+        var text = text.trimmingCharacters(in: .whitespacesAndNewlinesASCII)
+        if let password, !password.isEmpty { text = text.replacingAll(password, with: "***") }
+        if text.utf8.count > limits.maxReportedTextBytes {
+            text = String(decoding: text.utf8.prefix(limits.maxReportedTextBytes), as: UTF8.self) + "…"
+        }
+        return text
+    }
+}
+
+extension String {
+    enum TrimSet { case whitespacesAndNewlinesASCII }
+
+    func trimmingCharacters(in _: TrimSet) -> String {
+        // Scalars, not Character equality: "\r\n" is one Character.
+        let isSpace: (Character) -> Bool = { $0.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" } }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            out += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        guard !target.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,26 @@
+/// Why a check failed, as the API, the hooks and the operator see it.
+public enum ProbeFailureCategory: String, Sendable, Hashable, Codable, CaseIterable {
+    case dns
+    case connectRefused = "connect_refused"
+    case connectTimeout = "connect_timeout"
+    case tlsHandshake = "tls_handshake"
+    case certificateInvalid = "certificate_invalid"
+    case certificateExpired = "certificate_expired"
+    case greeting
+    case starttlsUnavailable = "starttls_unavailable"
+    case authFailed = "auth_failed"
+    case mailbox
+    case `protocol`
+    case timeout
+}
+
+/// A classified failure with the server's own text for the failing step (never a password).
+public struct ProbeFailure: Error, Sendable, Hashable {
+    public var category: ProbeFailureCategory
+    public var message: String
+
+    public init(_ category: ProbeFailureCategory, _ message: String) {
+        self.category = category
+        self.message = message
+    }
+}

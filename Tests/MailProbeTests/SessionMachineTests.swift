@@ -1,0 +1,181 @@
+import MailProbe
+import Testing
+
+/// Drives a session machine through a server transcript, collecting what it sends.
+struct Transcript {
+    var sent: [String] = []
+    var result: SessionAction?
+    var tlsStarted = false
+}
+
+@Suite("IMAP session machine, against Dovecot's transcripts")
+struct ImapSessionMachineTests {
+    static let greeting =
+        "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] Dovecot (Debian) ready."
+
+    /// Feeds `server` lines; each entry answers what the machine sent last.
+    func run(_ configuration: SessionConfiguration, _ server: [String]) throws -> Transcript {
+        var machine = ImapSessionMachine(configuration: configuration)
+        var transcript = Transcript()
+        func apply(_ action: SessionAction) {
+            switch action {
+            case .send(let bytes, _): transcript.sent.append(String(decoding: bytes, as: UTF8.self))
+            case .startTLS:
+                transcript.tlsStarted = true
+                apply(machine.tlsEstablished())
+            case .wait: break
+            case .succeed, .fail: transcript.result = action
+            }
+        }
+        for line in server where transcript.result == nil {
+            apply(machine.receive(try ImapResponse.parse(Array(line.utf8))))
+        }
+        return transcript
+    }
+
+    @Test("STARTTLS, LOGIN, EXAMINE, LOGOUT: the full Dovecot exchange")
+    func fullStartTLS() throws {
+        let t = try run(
+            SessionConfiguration(security: .startTLS, user: "alice", password: "secret"),
+            [
+                Self.greeting,
+                "A1 OK Begin TLS negotiation now.",
+                "* CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN",
+                "A2 OK Pre-login capabilities listed, post-login capabilities have more.",
+                "A3 OK [CAPABILITY IMAP4rev1 IDLE] Logged in",
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                "* 3 EXISTS",
+                "* 0 RECENT",
+                "A4 OK [READ-ONLY] Examine completed.",
+                "* BYE Logging out",
+                "A5 OK Logout completed.",
+            ])
+        #expect(t.sent == ["A1 STARTTLS\r\n", "A2 CAPABILITY\r\n", "A3 LOGIN alice secret\r\n", "A4 EXAMINE INBOX\r\n", "A5 LOGOUT\r\n"])
+        #expect(t.tlsStarted)
+        guard case .succeed(let outcome) = t.result else { Issue.record("\(String(describing: t.result))"); return }
+        #expect(outcome.messageCount == 3)
+        #expect(outcome.authenticated)
+        #expect(outcome.greeting == "Dovecot (Debian) ready.")
+    }
+
+    @Test("a wrong password is auth_failed with the server's text, never the password")
+    func authFailed() throws {
+        let t = try run(
+            SessionConfiguration(security: .plain, user: "alice", password: "hunter2"),
+            [Self.greeting, "A1 NO [AUTHENTICATIONFAILED] Authentication failed for hunter2."])
+        #expect(t.result == .fail(ProbeFailure(.authFailed, "Authentication failed for ***.")))
+    }
+
+    @Test("STARTTLS asked for but not offered is starttls_unavailable")
+    func noStartTLS() throws {
+        let t = try run(
+            SessionConfiguration(security: .startTLS, user: "alice", password: "secret"),
+            ["* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready."])
+        guard case .fail(let failure) = t.result else { Issue.record("expected failure"); return }
+        #expect(failure.category == .starttlsUnavailable)
+        #expect(t.sent.isEmpty)
+    }
+
+    @Test("a synchronizing literal waits for the server's continuation")
+    func synchronizingLiteral() throws {
+        let t = try run(
+            SessionConfiguration(security: .plain, user: "odd", password: "pä ss"),
+            ["* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready.", "+ OK", "A1 OK Logged in", "A2 OK done", "A3 OK bye"])
+        #expect(t.sent == ["A1 LOGIN odd {6}\r\n", "pä ss\r\n", "A2 EXAMINE INBOX\r\n", "A3 LOGOUT\r\n"])
+        guard case .succeed = t.result else { Issue.record("\(String(describing: t.result))"); return }
+    }
+
+    @Test("LOGINDISABLED falls back to AUTHENTICATE PLAIN with SASL-IR")
+    func loginDisabled() throws {
+        let t = try run(
+            SessionConfiguration(security: .plain, user: "alice", password: "secret"),
+            ["* OK [CAPABILITY IMAP4rev1 LOGINDISABLED SASL-IR AUTH=PLAIN] ready.", "A1 OK Logged in"])
+        #expect(t.sent.first == "A1 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n")
+    }
+
+    @Test("a greeting that is not OK or PREAUTH is a greeting failure")
+    func badGreeting() throws {
+        let t = try run(SessionConfiguration(security: .plain), ["* BYE Too many connections"])
+        #expect(t.result == .fail(ProbeFailure(.greeting, "server refused the connection: Too many connections")))
+    }
+
+    @Test("without a user the check stops after the capabilities")
+    func reachability() throws {
+        let t = try run(SessionConfiguration(security: .plain), ["* OK ready.", "* CAPABILITY IMAP4rev1", "A1 OK listed", "A2 OK bye"])
+        #expect(t.sent == ["A1 CAPABILITY\r\n", "A2 LOGOUT\r\n"])
+        guard case .succeed(let outcome) = t.result else { Issue.record("expected success"); return }
+        #expect(outcome.capabilities == ["IMAP4rev1"])
+        #expect(!outcome.authenticated)
+    }
+
+    @Test("a missing mailbox is a mailbox failure")
+    func missingMailbox() throws {
+        let t = try run(
+            SessionConfiguration(security: .plain, user: "alice", password: "secret", mailbox: "Nope"),
+            [Self.greeting, "A1 OK Logged in", "A2 NO Mailbox doesn't exist: Nope"])
+        #expect(t.result == .fail(ProbeFailure(.mailbox, "Mailbox doesn't exist: Nope")))
+    }
+}
+
+@Suite("POP3 session machine, against Dovecot's transcripts")
+struct Pop3SessionMachineTests {
+    func run(_ configuration: SessionConfiguration, _ server: [String]) -> Transcript {
+        var machine = Pop3SessionMachine(configuration: configuration)
+        var transcript = Transcript()
+        func apply(_ action: SessionAction) {
+            switch action {
+            case .send(let bytes, _): transcript.sent.append(String(decoding: bytes, as: UTF8.self))
+            case .startTLS:
+                transcript.tlsStarted = true
+                apply(machine.tlsEstablished())
+            case .wait: break
+            case .succeed, .fail: transcript.result = action
+            }
+        }
+        for line in server where transcript.result == nil { apply(machine.receive(line: Array(line.utf8))) }
+        return transcript
+    }
+
+    static let capa = ["+OK", "CAPA", "TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE", "STLS", "USER", "SASL PLAIN LOGIN", "."]
+
+    @Test("CAPA, STLS, CAPA, USER/PASS, STAT, QUIT")
+    func full() {
+        let t = run(
+            SessionConfiguration(security: .startTLS, user: "alice", password: "secret"),
+            ["+OK Dovecot (Debian) ready."] + Self.capa + ["+OK Begin TLS negotiation now."] + Self.capa.filter { $0 != "STLS" }
+                + ["+OK", "+OK Logged in.", "+OK 3 429", "+OK Logging out."])
+        #expect(t.sent == ["CAPA\r\n", "STLS\r\n", "CAPA\r\n", "USER alice\r\n", "PASS secret\r\n", "STAT\r\n", "QUIT\r\n"])
+        guard case .succeed(let outcome) = t.result else { Issue.record("\(String(describing: t.result))"); return }
+        #expect(outcome.messageCount == 3)
+        #expect(outcome.mailboxBytes == 429)
+    }
+
+    @Test("a wrong password is auth_failed with Dovecot's text")
+    func authFailed() {
+        let t = run(
+            SessionConfiguration(security: .plain, user: "alice", password: "nope"),
+            ["+OK ready."] + Self.capa + ["+OK", "-ERR [AUTH] Authentication failed."])
+        #expect(t.result == .fail(ProbeFailure(.authFailed, "[AUTH] Authentication failed.")))
+    }
+
+    @Test("no STLS in CAPA is starttls_unavailable")
+    func noSTLS() {
+        let t = run(SessionConfiguration(security: .startTLS, user: "a", password: "b"), ["+OK ready.", "+OK", "USER", "."])
+        guard case .fail(let failure) = t.result else { Issue.record("expected failure"); return }
+        #expect(failure.category == .starttlsUnavailable)
+    }
+
+    @Test("garbage instead of a greeting is a greeting failure")
+    func garbageGreeting() {
+        let t = run(SessionConfiguration(security: .plain), ["SSH-2.0-OpenSSH_9.2"])
+        guard case .fail(let failure) = t.result else { Issue.record("expected failure"); return }
+        #expect(failure.category == .greeting)
+    }
+
+    @Test("a password with a line break goes through AUTH PLAIN, never raw")
+    func unsafePassword() {
+        let t = run(SessionConfiguration(security: .plain, user: "alice", password: "a\r\nQUIT"), ["+OK ready."] + Self.capa + ["+OK"])
+        #expect(t.sent.contains { $0.hasPrefix("AUTH PLAIN ") })
+        #expect(!t.sent.contains { $0.hasPrefix("USER") || $0.hasPrefix("PASS") })
+    }
+}
