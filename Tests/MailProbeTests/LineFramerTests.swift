@@ -31,7 +31,7 @@ struct LineFramerTests {
     @Test("an endless line fails once it passes the limit")
     func endlessLine() throws {
         var framer = LineFramer(limits: ProtocolLimits(maxLineBytes: 100), imapLiterals: true)
-        try framer.append(Array(repeating: UInt8(ascii: "x"), count: 101))
+        try framer.append(Array(repeating: UInt8(ascii: "x"), count: 102))
         #expect(throws: LineFramer.Violation.lineTooLong) { _ = try framer.nextLine() }
     }
 

@@ -1,5 +1,6 @@
 /// The IMAP commands a probe sends, encoded with correct string syntax (RFC 9051, 4.3).
-public enum ImapCommand: Sendable, Hashable {
+/// Its descriptions never show the password.
+public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     case capability
     case startTLS
     case login(user: String, password: String)
@@ -8,6 +9,20 @@ public enum ImapCommand: Sendable, Hashable {
     case select(mailbox: String)
     case examine(mailbox: String)
     case logout
+
+    public var description: String {
+        switch self {
+        case .login(let user, _): "LOGIN \(user) ***"
+        case .authenticatePlain(let user, _, _): "AUTHENTICATE PLAIN (\(user))"
+        case .capability: "CAPABILITY"
+        case .startTLS: "STARTTLS"
+        case .select(let m): "SELECT \(m)"
+        case .examine(let m): "EXAMINE \(m)"
+        case .logout: "LOGOUT"
+        }
+    }
+
+    public var customMirror: Mirror { Mirror(self, children: ["command": description]) }
 
     /// The command as pieces to send: after each piece but the last, the client waits for
     /// a `+` continuation (a synchronizing literal). With `literalPlus`, no waiting is needed.

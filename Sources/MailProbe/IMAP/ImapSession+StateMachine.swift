@@ -11,6 +11,7 @@ public struct ImapSessionMachine: Sendable {
         case mailbox(tag: String)
         case logout(tag: String)
         case finished
+        case failed
     }
 
     private let configuration: SessionConfiguration
@@ -41,18 +42,62 @@ public struct ImapSessionMachine: Sendable {
     }
 
     private mutating func fail(_ category: ProbeFailureCategory, _ text: String) -> SessionAction {
-        state = .finished
+        state = .failed
         return .fail(ProbeFailure(category, configuration.report(text)))
+    }
+
+    /// The step in progress, for per-phase timings and timeout reports.
+    public var phase: ProbePhase {
+        switch state {
+        case .greeting: .greeting
+        case .capability: .capability
+        case .startTLS, .tlsPending: .startTLS
+        case .login: .login
+        case .mailbox: .mailbox
+        case .logout, .finished, .failed: .logout
+        }
+    }
+
+    /// Feeds one line as the framer returned it.
+    public mutating func receive(line: [UInt8]) -> SessionAction {
+        do {
+            return receive(try ImapResponse.parse(line))
+        } catch {
+            return inputViolation("not an IMAP response: \(error.line)")
+        }
+    }
+
+    /// The input broke the protocol (a framing limit, an unparsable line).
+    public mutating func inputViolation(_ text: String) -> SessionAction {
+        switch state {
+        case .finished, .failed: return .wait
+        case .greeting: return fail(.greeting, text)
+        default: return fail(.protocol, text)
+        }
     }
 
     /// Feeds one parsed response.
     public mutating func receive(_ response: ImapResponse) -> SessionAction {
+        switch state {
+        case .finished, .failed:
+            return .wait
+        case .tlsPending:
+            // RFC 9051 6.2.1: nothing may follow the OK before the handshake; acting on it would
+            // let a man in the middle inject responses.
+            return fail(.protocol, "the server sent data after accepting STARTTLS, before TLS started")
+        default:
+            break
+        }
         switch response {
         case .untagged(.capability(let list)):
             capabilities = list
             return .wait
         case .untagged(.exists(let count)):
-            messageCount = count
+            if case .mailbox = state { messageCount = count }
+            return .wait
+        case .untagged(.condition(let condition)) where condition.status == .ok && condition.capabilities != nil:
+            if case .greeting = state { break }
+            capabilities = condition.capabilities
             return .wait
         default:
             break
@@ -63,7 +108,13 @@ public struct ImapSessionMachine: Sendable {
             if let list = condition.capabilities { capabilities = list }
             switch condition.status {
             case .ok: break
-            case .preauth: authenticated = true
+            case .preauth:
+                // STARTTLS is not allowed once authenticated (RFC 9051 6.2.1); a forged PREAUTH
+                // must not let the check skip TLS and the login.
+                if configuration.security == .startTLS {
+                    return fail(.starttlsUnavailable, "the server sent PREAUTH, so STARTTLS is impossible")
+                }
+                authenticated = true
             default: return fail(.greeting, "server refused the connection: \(condition.text)")
             }
             return afterGreetingOrTLS()
@@ -113,6 +164,7 @@ public struct ImapSessionMachine: Sendable {
 
     /// The TLS handshake after STARTTLS completed.
     public mutating func tlsEstablished() -> SessionAction {
+        guard case .tlsPending = state else { return .wait }
         tlsDone = true
         return afterGreetingOrTLS()
     }
@@ -120,9 +172,11 @@ public struct ImapSessionMachine: Sendable {
     /// The server closed the connection.
     public mutating func connectionClosed() -> SessionAction {
         switch state {
-        case .logout, .finished:
+        case .logout:
             state = .finished
             return .succeed(outcome)
+        case .finished, .failed:
+            return .wait
         case .greeting:
             return fail(.greeting, "connection closed before the greeting")
         default:

@@ -13,11 +13,14 @@ public struct Pop3SessionMachine: Sendable {
         case stat
         case quit
         case finished
+        case failed
     }
 
     private let configuration: SessionConfiguration
     private var state = State.greeting
     private var capabilities: [String]?
+    /// CAPA answered +OK: its list is authoritative (RFC 2449 6.2).
+    private var capaSucceeded = false
     private var collected: [String] = []
     private var greeting = ""
     private var authenticated = false
@@ -29,8 +32,6 @@ public struct Pop3SessionMachine: Sendable {
         self.configuration = configuration
     }
 
-    private var isAtGreeting: Bool { if case .greeting = state { return true } else { return false } }
-
     private func has(_ capability: String) -> Bool {
         capabilities?.contains { $0.uppercased() == capability } ?? false
     }
@@ -40,14 +41,43 @@ public struct Pop3SessionMachine: Sendable {
     }
 
     private mutating func fail(_ category: ProbeFailureCategory, _ text: String) -> SessionAction {
-        state = .finished
+        state = .failed
         return .fail(ProbeFailure(category, configuration.report(text)))
+    }
+
+    /// The step in progress, for per-phase timings and timeout reports.
+    public var phase: ProbePhase {
+        switch state {
+        case .greeting: .greeting
+        case .capa: .capability
+        case .stls, .tlsPending: .startTLS
+        case .user, .pass, .authPlain: .login
+        case .stat: .mailbox
+        case .quit, .finished, .failed: .logout
+        }
+    }
+
+    /// The input broke the protocol (a framing limit, an unparsable line).
+    public mutating func inputViolation(_ text: String) -> SessionAction {
+        switch state {
+        case .finished, .failed: return .wait
+        case .greeting: return fail(.greeting, text)
+        default: return fail(.protocol, text)
+        }
     }
 
     private static func line(_ text: String) -> [UInt8] { Array((text + "\r\n").utf8) }
 
     /// Feeds one line from the server.
     public mutating func receive(line bytes: [UInt8]) -> SessionAction {
+        switch state {
+        case .finished, .failed:
+            return .wait
+        case .tlsPending:
+            return fail(.protocol, "the server sent data after accepting STLS, before TLS started")
+        default:
+            break
+        }
         if case .capa(collecting: true) = state {
             let text = String(decoding: bytes, as: UTF8.self)
             if text == "." {
@@ -58,7 +88,7 @@ public struct Pop3SessionMachine: Sendable {
             return .wait
         }
         guard let reply = try? Pop3Reply.parse(bytes) else {
-            return fail(isAtGreeting ? .greeting : .protocol, "not a POP3 reply: \(String(decoding: bytes.prefix(80), as: UTF8.self))")
+            return inputViolation("not a POP3 reply: \(String(decoding: bytes, as: UTF8.self))")
         }
         switch state {
         case .greeting:
@@ -71,6 +101,7 @@ public struct Pop3SessionMachine: Sendable {
                 return afterCapabilities()
             }
             collected = []
+            capaSucceeded = true
             state = .capa(collecting: true)
             return .wait
         case .stls:
@@ -99,21 +130,25 @@ public struct Pop3SessionMachine: Sendable {
         case .quit:
             state = .finished
             return .succeed(outcome)
-        case .tlsPending, .finished:
+        case .tlsPending, .finished, .failed:
             return fail(.protocol, "unexpected reply")
         }
     }
 
     public mutating func tlsEstablished() -> SessionAction {
+        guard case .tlsPending = state else { return .wait }
         tlsDone = true
+        capaSucceeded = false
         return askCapabilities()
     }
 
     public mutating func connectionClosed() -> SessionAction {
         switch state {
-        case .quit, .finished:
+        case .quit:
             state = .finished
             return .succeed(outcome)
+        case .finished, .failed:
+            return .wait
         case .greeting:
             return fail(.greeting, "connection closed before the greeting")
         case .user, .pass, .authPlain:
@@ -145,8 +180,13 @@ public struct Pop3SessionMachine: Sendable {
         }
         guard let user = configuration.user else { return quit() }
         let password = configuration.password ?? ""
+        if (user + password).utf8.contains(0) { return fail(.authFailed, "the credentials contain a NUL byte, which POP3 cannot carry") }
+        if capaSucceeded, !has("USER"), !saslMechanisms.contains("PLAIN") {
+            // Never send credentials the server said it will not take here (RFC 2449 6.2).
+            return fail(.authFailed, "the server offers no login method on this connection (no USER, no SASL PLAIN)")
+        }
         // Bytes, not Characters: "\r\n" is a single Character in Swift.
-        let unsafeForLines = (user + password).utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+        let unsafeForLines = (user + password).utf8.contains { $0 == 0x0D || $0 == 0x0A }
         if saslMechanisms.contains("PLAIN"), unsafeForLines || !has("USER") {
             state = .authPlain
             return .send(Self.line("AUTH PLAIN " + SaslPlain.response(user: user, password: password)), phase: .login)

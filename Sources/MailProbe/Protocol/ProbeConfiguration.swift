@@ -40,7 +40,9 @@ public enum ProbePhase: String, Sendable, Hashable, Codable {
 public enum SessionAction: Sendable, Hashable {
     /// Write these bytes; `phase` starts now if it differs from the current one.
     case send([UInt8], phase: ProbePhase)
-    /// Add the TLS handler now, then call `tlsEstablished()`.
+    /// Add the TLS handler now, in the same read, and discard what the framer still
+    /// holds (`LineFramer.discardBuffered()`); if it held anything, fail as `protocol`.
+    /// Call `tlsEstablished()` after the handshake.
     case startTLS
     /// Wait for more input.
     case wait
@@ -59,10 +61,15 @@ public struct SessionOutcome: Sendable, Hashable {
 }
 
 extension SessionConfiguration {
-    /// Server text for a result: trimmed, bounded, and never containing the password.
-    func report(_ text: String) -> String {
+    /// Server text for a result: trimmed, bounded, and never containing the password
+    /// in any form the probe sent it (plain, quoted, SASL PLAIN base64).
+    public func report(_ text: String) -> String {
         var text = text.trimmingCharacters(in: .whitespacesAndNewlinesASCII)
-        if let password, !password.isEmpty { text = text.replacingAll(password, with: "***") }
+        if let password, !password.isEmpty {
+            var forms = [password, String(decoding: ImapString.quoted(password), as: UTF8.self)]
+            if let user { forms.append(SaslPlain.response(user: user, password: password)) }
+            for form in forms.sorted(by: { $0.utf8.count > $1.utf8.count }) { text = text.replacingAll(form, with: "***") }
+        }
         if text.utf8.count > limits.maxReportedTextBytes {
             text = String(decoding: text.utf8.prefix(limits.maxReportedTextBytes), as: UTF8.self) + "…"
         }
@@ -79,26 +86,33 @@ extension String {
         return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 
+    /// Replaces every occurrence of `target`, compared as UTF-8 bytes (so combining
+    /// marks next to it cannot hide it).
     func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            out += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
+        let needle = Array(target.utf8)
+        let haystack = Array(utf8)
+        guard !needle.isEmpty, haystack.count >= needle.count else { return self }
+        var out: [UInt8] = []
+        var index = 0
+        while index < haystack.count {
+            if index + needle.count <= haystack.count, haystack[index..<index + needle.count].elementsEqual(needle) {
+                out += Array(replacement.utf8)
+                index += needle.count
+            } else {
+                out.append(haystack[index])
+                index += 1
+            }
         }
-        return out + rest
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
-extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        guard !target.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
-            index = self.index(after: index)
-        }
-        return nil
+extension SessionConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "SessionConfiguration(security: \(security), user: \(user ?? "nil"), password: \(password == nil ? "nil" : "***"), mailbox: \(mailbox))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["security": security, "user": user as Any, "password": "***", "mailbox": mailbox, "readOnly": readOnly])
     }
 }
