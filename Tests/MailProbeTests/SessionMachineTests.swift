@@ -8,29 +8,39 @@ struct Transcript {
     var tlsStarted = false
 }
 
+protocol DrivenSession {
+    mutating func receive(line: [UInt8]) -> SessionAction
+    mutating func tlsEstablished() -> SessionAction
+}
+
+extension ImapSessionMachine: DrivenSession {}
+extension Pop3SessionMachine: DrivenSession {}
+
+/// Feeds `server` lines in order (each answering what the machine sent last); TLS completes at once.
+func drive<Machine: DrivenSession>(_ machine: Machine, _ server: [String]) -> Transcript {
+    var machine = machine
+    var transcript = Transcript()
+    func apply(_ action: SessionAction) {
+        switch action {
+        case .send(let bytes, _): transcript.sent.append(String(decoding: bytes, as: UTF8.self))
+        case .startTLS:
+            transcript.tlsStarted = true
+            apply(machine.tlsEstablished())
+        case .wait: break
+        case .succeed, .fail: transcript.result = action
+        }
+    }
+    for line in server where transcript.result == nil { apply(machine.receive(line: Array(line.utf8))) }
+    return transcript
+}
+
 @Suite("IMAP session machine, against Dovecot's transcripts")
 struct ImapSessionMachineTests {
     static let greeting =
         "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] Dovecot (Debian) ready."
 
-    /// Feeds `server` lines; each entry answers what the machine sent last.
     func run(_ configuration: SessionConfiguration, _ server: [String]) throws -> Transcript {
-        var machine = ImapSessionMachine(configuration: configuration)
-        var transcript = Transcript()
-        func apply(_ action: SessionAction) {
-            switch action {
-            case .send(let bytes, _): transcript.sent.append(String(decoding: bytes, as: UTF8.self))
-            case .startTLS:
-                transcript.tlsStarted = true
-                apply(machine.tlsEstablished())
-            case .wait: break
-            case .succeed, .fail: transcript.result = action
-            }
-        }
-        for line in server where transcript.result == nil {
-            apply(machine.receive(try ImapResponse.parse(Array(line.utf8))))
-        }
-        return transcript
+        drive(ImapSessionMachine(configuration: configuration), server)
     }
 
     @Test("STARTTLS, LOGIN, EXAMINE, LOGOUT: the full Dovecot exchange")
@@ -120,20 +130,7 @@ struct ImapSessionMachineTests {
 @Suite("POP3 session machine, against Dovecot's transcripts")
 struct Pop3SessionMachineTests {
     func run(_ configuration: SessionConfiguration, _ server: [String]) -> Transcript {
-        var machine = Pop3SessionMachine(configuration: configuration)
-        var transcript = Transcript()
-        func apply(_ action: SessionAction) {
-            switch action {
-            case .send(let bytes, _): transcript.sent.append(String(decoding: bytes, as: UTF8.self))
-            case .startTLS:
-                transcript.tlsStarted = true
-                apply(machine.tlsEstablished())
-            case .wait: break
-            case .succeed, .fail: transcript.result = action
-            }
-        }
-        for line in server where transcript.result == nil { apply(machine.receive(line: Array(line.utf8))) }
-        return transcript
+        drive(Pop3SessionMachine(configuration: configuration), server)
     }
 
     static let capa = ["+OK", "CAPA", "TOP", "UIDL", "RESP-CODES", "PIPELINING", "AUTH-RESP-CODE", "STLS", "USER", "SASL PLAIN LOGIN", "."]
