@@ -46,9 +46,7 @@ public final class ScriptLibrary: Sendable {
     ) {
         self.directory = directory
         self.limits = limits
-        var functions = Self.builtins(logger: logger)
-        functions.merge(hostFunctions)
-        self.hostFunctions = functions
+        self.hostFunctions = Self.withBuiltins(hostFunctions, logger: logger)
         self.ledger = ledger
     }
 
@@ -116,9 +114,8 @@ public final class ScriptLibrary: Sendable {
         directory: String, limits: LuaLimits = LuaLimits(), hostFunctions: LuaHostFunctions = LuaHostFunctions()
     ) async throws(LuaScriptError) -> [ScriptInfo] {
         let sources = try ScriptSource.load(directory: directory)
-        var functions = builtins(logger: Logger(label: "mailmon.lua"))
-        functions.merge(hostFunctions)
-        let metadata = try await validate(sources, limits: limits, hostFunctions: functions)
+        let metadata = try await validate(
+            sources, limits: limits, hostFunctions: withBuiltins(hostFunctions, logger: Logger(label: "mailmon.lua")))
         let now = Date()
         return sources.map {
             ScriptInfo(
@@ -129,10 +126,7 @@ public final class ScriptLibrary: Sendable {
 
     /// Calls `function` of `script` (a name such as `policies/monitor_create`) and returns its results.
     public func call(_ script: String, _ function: String, _ arguments: [LuaValue] = []) async throws(LuaScriptError) -> [LuaValue] {
-        guard let generation = state.withLock({ $0.generation }) else {
-            throw LuaScriptError(kind: .contract, message: "no scripts are active; reload() first")
-        }
-        return try await generation.pool.withSandbox { (sandbox) throws(LuaScriptError) in
+        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
             try await sandbox.call(script, function, arguments)
         }
     }
@@ -141,10 +135,7 @@ public final class ScriptLibrary: Sendable {
     public func call<Result: Decodable & Sendable>(
         _ script: String, _ function: String, _ arguments: [LuaValue] = [], as type: Result.Type
     ) async throws(LuaScriptError) -> Result {
-        guard let generation = state.withLock({ $0.generation }) else {
-            throw LuaScriptError(kind: .contract, message: "no scripts are active; reload() first")
-        }
-        return try await generation.pool.withSandbox { (sandbox) throws(LuaScriptError) in
+        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
             try await sandbox.call(script, function, arguments, as: type)
         }
     }
@@ -154,15 +145,20 @@ public final class ScriptLibrary: Sendable {
     public func call<Input: Encodable & Sendable, Result: Decodable & Sendable>(
         _ script: String, _ function: String, with input: Input, as type: Result.Type
     ) async throws(LuaScriptError) -> Result {
-        guard let generation = state.withLock({ $0.generation }) else {
-            throw LuaScriptError(kind: .contract, message: "no scripts are active; reload() first")
-        }
-        return try await generation.pool.withSandbox { (sandbox) throws(LuaScriptError) in
+        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
             try await sandbox.call(script, function, encoding: input, as: type)
         }
     }
 
     // MARK: Internals
+
+    /// The pool of the active generation; calls keep it for their whole run.
+    private func activePool() throws(LuaScriptError) -> LuaStatePool {
+        guard let generation = state.withLock({ $0.generation }) else {
+            throw LuaScriptError(kind: .contract, message: "no scripts are active; reload() first")
+        }
+        return generation.pool
+    }
 
     private static func validate(
         _ sources: [ScriptSource], limits: LuaLimits, hostFunctions: LuaHostFunctions
@@ -206,7 +202,8 @@ public final class ScriptLibrary: Sendable {
             message: "the source changed but its version \(info.version) did not; bump the version")
     }
 
-    private static func builtins(logger: Logger) -> LuaHostFunctions {
+    /// `hostFunctions` plus the built-in `print`.
+    private static func withBuiltins(_ hostFunctions: LuaHostFunctions, logger: Logger) -> LuaHostFunctions {
         var functions = LuaHostFunctions()
         functions.register("print") { call in
             let text = call.arguments.map { $0.stringValue ?? $0.description }.joined(separator: "\t")
@@ -214,6 +211,7 @@ public final class ScriptLibrary: Sendable {
                 "\(text)", metadata: ["script": "\(call.script ?? "?")", "line": "\(call.line.map(String.init) ?? "?")"])
             return []
         }
+        functions.merge(hostFunctions)
         return functions
     }
 }

@@ -64,7 +64,7 @@ extension SessionConfiguration {
     /// Server text for a result: trimmed, bounded, and never containing the password
     /// in any form the probe sent it (plain, quoted, SASL PLAIN base64).
     public func report(_ text: String) -> String {
-        var text = text.trimmingCharacters(in: .whitespacesAndNewlinesASCII)
+        var text = text.trimmingASCIIWhitespace()
         if let password, !password.isEmpty {
             var forms = [password, String(decoding: ImapString.quoted(password), as: UTF8.self)]
             if let user { forms.append(SaslPlain.response(user: user, password: password)) }
@@ -78,9 +78,7 @@ extension SessionConfiguration {
 }
 
 extension String {
-    enum TrimSet { case whitespacesAndNewlinesASCII }
-
-    func trimmingCharacters(in _: TrimSet) -> String {
+    func trimmingASCIIWhitespace() -> String {
         // Scalars, not Character equality: "\r\n" is one Character.
         let isSpace: (Character) -> Bool = { $0.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" } }
         return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
