@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SCRIPTS ?= scripts
 # Debian packages the build and the tests need; installed when missing (as root).
-PACKAGES := pkg-config liblua5.4-dev
+PACKAGES := pkg-config liblua5.4-dev libsqlite3-dev openssl dovecot-imapd dovecot-pop3d
 
 .PHONY: deps build run test bench clean-data
 

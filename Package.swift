@@ -14,11 +14,19 @@ let package = Package(
         .executable(name: "mailmon", targets: ["mailmon"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MailProbe", targets: ["MailProbe"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "API", targets: ["API"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev). Module map and shim header only.
@@ -40,12 +48,44 @@ let package = Package(
         // IMAP and POP3 checks. Knows nothing of the database or Lua.
         .target(
             name: "MailProbe",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Schema, migrations, records, queries (GRDB on the system SQLite).
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The domain: policies, monitor service, scheduler/worker, incidents, notifiers.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "LuaHost", "MailProbe", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP routes, auth, JSON shapes, error mapping.
+        .target(
+            name: "API",
+            dependencies: [
+                "Engine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "mailmon",
             dependencies: [
-                "LuaHost",
+                "LuaHost", "MailProbe", "Engine", "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,9 +102,24 @@ let package = Package(
             dependencies: ["LuaHost"],
             swiftSettings: swiftSettings
         ),
+        // Real peers for the integration suites: Dovecot, certificates, misbehaving listeners.
+        .target(
+            name: "MailmonTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/MailmonTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "MailmonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MailProbeTests",
-            dependencies: ["MailProbe"],
+            dependencies: ["MailProbe", "MailmonTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -5,6 +5,6 @@ struct MailmonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailmon",
         abstract: "Self-hosted IMAP/POP3 mailbox monitoring with rules in Lua.",
-        subcommands: [ScriptsCommand.self]
+        subcommands: [CheckCommand.self, ScriptsCommand.self]
     )
 }

@@ -1,0 +1,2 @@
+import Engine
+import Hummingbird

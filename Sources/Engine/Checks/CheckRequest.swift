@@ -1,0 +1,57 @@
+public import MailProbe
+
+/// One check as the CLI, the hooks (`mailmon.check.imap{…}`) and the worker ask for it,
+/// in the monitor config's vocabulary. `port` nil means the Lua `default_port` rule.
+public struct CheckRequest: Sendable, Hashable, Codable {
+    public var mailProtocol: MailProtocol
+    public var host: String
+    public var port: Int?
+    /// Implicit TLS (IMAPS/POP3S).
+    public var tls: Bool
+    /// Upgrade a plain connection with STARTTLS/STLS (only with `tls` false).
+    public var starttls: Bool
+    public var user: String?
+    public var password: String?
+    public var mailbox: String?
+    public var rejectUnauthorized: Bool
+    public var timeoutSeconds: Double
+
+    public init(
+        mailProtocol: MailProtocol, host: String, port: Int? = nil, tls: Bool = false, starttls: Bool = false,
+        user: String? = nil, password: String? = nil, mailbox: String? = nil, rejectUnauthorized: Bool = true,
+        timeoutSeconds: Double = 30
+    ) {
+        self.mailProtocol = mailProtocol
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.starttls = starttls
+        self.user = user
+        self.password = password
+        self.mailbox = mailbox
+        self.rejectUnauthorized = rejectUnauthorized
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mailProtocol = "protocol", host, port, tls, starttls, user, password, mailbox, rejectUnauthorized, timeoutSeconds
+    }
+
+    public var security: SessionConfiguration.Security {
+        tls ? .implicitTLS : starttls ? .startTLS : .plain
+    }
+
+    /// The probe's target once the port is known.
+    public func target(port: Int) -> ProbeTarget {
+        ProbeTarget(
+            mailProtocol: mailProtocol, host: host, port: port,
+            session: SessionConfiguration(security: security, user: user, password: password, mailbox: mailbox ?? "INBOX"),
+            verifyCertificate: rejectUnauthorized, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())))
+    }
+}
+
+extension CheckRequest: CustomStringConvertible {
+    public var description: String {
+        "\(mailProtocol) \(host):\(port.map(String.init) ?? "default") \(security) user=\(user ?? "-")"
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+public import NIOCore
+public import NIOPosix
+import NIOSSL
+
+/// Connects, wires TLS and a session machine into a channel, and turns every
+/// way a check can end into a `ProbeResult`. One per process: it holds the
+/// TLS contexts (expensive to build) and the event loop group.
+public final class ProbeTransport: Sendable {
+    private let group: any EventLoopGroup
+    private let verifying: NIOSSLContext
+    private let insecure: NIOSSLContext
+
+    /// - Parameters:
+    ///   - additionalTrustRootsFile: a PEM bundle trusted beside the system CA store
+    ///     (a private CA; the tests' own CA).
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, additionalTrustRootsFile: String? = nil) throws {
+        self.group = group
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.shutdownTimeout = .milliseconds(500)
+        if let additionalTrustRootsFile {
+            configuration.additionalTrustRoots = [.file(additionalTrustRootsFile)]
+        }
+        verifying = try NIOSSLContext(configuration: configuration)
+        configuration.certificateVerification = .none
+        insecure = try NIOSSLContext(configuration: configuration)
+    }
+
+    func run<Session: ProbeSession>(_ target: ProbeTarget, session: Session, imapLiterals: Bool) async -> ProbeResult {
+        let startedAt = Date()
+        let started = NIODeadline.now()
+        let budget = TimeAmount.nanoseconds(Self.nanoseconds(target.timeout))
+        let deadline = started + budget
+        let isIPLiteral = (try? SocketAddress(ipAddress: Self.unbracketed(target.host), port: 0)) != nil
+        let tls = TLSSetup(context: target.verifyCertificate ? verifying : insecure, serverHostname: isIPLiteral ? nil : target.host)
+        let implicit = target.session.security == .implicitTLS
+        let limits = target.session.limits
+        var result = ProbeResult(
+            ok: false, category: nil, message: nil, mailProtocol: target.mailProtocol, host: target.host, port: target.port,
+            security: target.session.security, startedAt: startedAt, timings: PhaseTimings(), greeting: nil,
+            capabilities: [], messageCount: nil, mailboxBytes: nil, tlsVersion: nil, certificate: nil)
+        do {
+            let future = try await ClientBootstrap(group: group)
+                .connectTimeout(budget)
+                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 4096))
+                .connect(host: Self.unbracketed(target.host), port: target.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let promise = channel.eventLoop.makePromise(of: SessionReport.self)
+                        var implicitHandler: NIOSSLClientHandler?
+                        if implicit {
+                            let handler = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                            try channel.pipeline.syncOperations.addHandler(handler)
+                            implicitHandler = handler
+                        }
+                        try channel.pipeline.syncOperations.addHandler(
+                            ProbeChannelHandler(
+                                session: session, framer: LineFramer(limits: limits, imapLiterals: imapLiterals), tls: tls,
+                                implicitTLSHandler: implicitHandler, promise: promise, started: started, deadline: deadline))
+                        return promise.futureResult
+                    }
+                }
+            let report = try await future.get()
+            result.timings = report.timings
+            result.certificate = report.certificate
+            result.tlsVersion = report.tlsVersion
+            switch report.result {
+            case .success(let outcome):
+                result.ok = true
+                result.greeting = outcome.greeting
+                result.capabilities = outcome.capabilities
+                result.messageCount = outcome.messageCount
+                result.mailboxBytes = outcome.mailboxBytes
+            case .failure(let failure):
+                result.category = failure.category
+                result.message = failure.message
+            }
+        } catch {
+            let failure = ConnectFailureClassifier.classify(error, host: target.host, port: target.port, timeout: target.timeout)
+            result.category = failure.category
+            result.message = failure.message
+            result.timings = PhaseTimings(connect: Self.milliseconds(since: started), total: Self.milliseconds(since: started))
+        }
+        return result
+    }
+
+    static func unbracketed(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private static func milliseconds(since start: NIODeadline) -> Double {
+        (Double((NIODeadline.now() - start).nanoseconds) / 10_000).rounded() / 100
+    }
+}

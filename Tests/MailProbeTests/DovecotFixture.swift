@@ -1,0 +1,26 @@
+import MailProbe
+import MailmonTestSupport
+
+/// One Dovecot (valid certificate) and one with an expired certificate, shared by
+/// the suites of this process; killed at exit.
+enum DovecotFixture {
+    static let valid = Result { try DovecotServer.start(certificate: .valid) }
+    static let expired = Result { try DovecotServer.start(certificate: .expired) }
+    static let wrongName = Result { try DovecotServer.start(certificate: .wrongName) }
+
+    /// Trusts the tests' CA beside the system store.
+    static let trustingTransport = Result { try ProbeTransport(additionalTrustRootsFile: try TestCertificates.shared().caFile) }
+    /// The system store only: the tests' CA is unknown.
+    static let systemTransport = Result { try ProbeTransport() }
+
+    static func target(
+        _ mailProtocol: MailProtocol, port: Int, security: SessionConfiguration.Security, user: String? = "alice",
+        password: String? = nil, verify: Bool = true, timeout: Duration = .seconds(10), host: String = "127.0.0.1"
+    ) -> ProbeTarget {
+        let password = password ?? user.flatMap { DovecotServer.users[$0] }
+        return ProbeTarget(
+            mailProtocol: mailProtocol, host: host, port: port,
+            session: SessionConfiguration(security: security, user: user, password: password),
+            verifyCertificate: verify, timeout: timeout)
+    }
+}
