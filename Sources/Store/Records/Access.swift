@@ -1,0 +1,59 @@
+import Foundation
+
+public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
+    case admin, member, readonly
+}
+
+/// Who a request acts as: the token's user, organization and optional customer scope.
+public struct Principal: Sendable, Hashable {
+    public var userId: Int64
+    public var organizationId: Int64
+    public var role: Role
+    public var globalSupporter: Bool
+    /// A token scoped to one customer sees and changes only that customer's monitors.
+    public var customerId: Int64?
+    public var tokenId: Int64
+
+    public init(userId: Int64, organizationId: Int64, role: Role, globalSupporter: Bool, customerId: Int64?, tokenId: Int64) {
+        self.userId = userId
+        self.organizationId = organizationId
+        self.role = role
+        self.globalSupporter = globalSupporter
+        self.customerId = customerId
+        self.tokenId = tokenId
+    }
+}
+
+/// A token to create: only its hash and a display prefix are stored.
+public struct NewToken: Sendable {
+    public var organizationId: Int64?
+    public var userName: String
+    public var role: Role
+    public var globalSupporter: Bool
+    public var customerId: Int64?
+    public var prefix: String
+    public var hash: String
+
+    public init(
+        organizationId: Int64?, userName: String, role: Role, globalSupporter: Bool, customerId: Int64?, prefix: String, hash: String
+    ) {
+        self.organizationId = organizationId
+        self.userName = userName
+        self.role = role
+        self.globalSupporter = globalSupporter
+        self.customerId = customerId
+        self.prefix = prefix
+        self.hash = hash
+    }
+}
+
+/// Tokens and their principals.
+public protocol AccessRepository: Sendable {
+    /// The principal of the token with this SHA-256 hash (hex), or nil.
+    func principal(tokenHash: String) async throws -> Principal?
+    /// Creates the first organization if none exists; returns its id and whether it was created.
+    func ensureDefaultOrganization(name: String) async throws -> (id: Int64, created: Bool)
+    /// Creates a user with the token (in the given or the first organization).
+    func createUserWithToken(_ token: NewToken) async throws -> Principal
+    func organizationExists(_ id: Int64) async throws -> Bool
+}

@@ -1,0 +1,64 @@
+public import Foundation
+
+public struct Customer: Sendable, Hashable {
+    public var id: Int64
+    public var publicId: UUID
+    public var organizationId: Int64
+    public var name: String
+    public var email: String?
+    public var allowedCheckCountryCodes: [String]
+    /// Consecutive failures before an incident opens.
+    public var alertLocationThresholdCount: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+public struct NewCustomer: Sendable {
+    public var publicId: UUID
+    public var organizationId: Int64
+    public var name: String
+    public var email: String?
+    public var allowedCheckCountryCodes: [String]
+    public var alertLocationThresholdCount: Int
+
+    public init(
+        publicId: UUID, organizationId: Int64, name: String, email: String?, allowedCheckCountryCodes: [String],
+        alertLocationThresholdCount: Int
+    ) {
+        self.publicId = publicId
+        self.organizationId = organizationId
+        self.name = name
+        self.email = email
+        self.allowedCheckCountryCodes = allowedCheckCountryCodes
+        self.alertLocationThresholdCount = alertLocationThresholdCount
+    }
+}
+
+/// One page of a list.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+
+    public init(items: [Item], total: Int, page: Int, perPage: Int) {
+        self.items = items
+        self.total = total
+        self.page = page
+        self.perPage = perPage
+    }
+}
+
+public enum StoreError: Error, Sendable, Equatable {
+    /// A unique value (a publicId) is already taken.
+    case conflict(String)
+    case notFound(String)
+}
+
+public protocol CustomerRepository: Sendable {
+    func insertCustomer(_ customer: NewCustomer) async throws -> Customer
+    func customer(id: Int64) async throws -> Customer?
+    func customer(publicId: UUID) async throws -> Customer?
+    /// Customers of an organization (nil: all), optionally only one, filtered by a name/email substring.
+    func customers(organizationId: Int64?, onlyCustomerId: Int64?, search: String?, page: Int, perPage: Int) async throws -> Page<Customer>
+}

@@ -1,0 +1,79 @@
+public import Foundation
+
+public enum MonitorStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case active, maintenance, disabled
+}
+
+public struct Monitor: Sendable, Hashable {
+    public var id: Int64
+    public var publicId: UUID
+    public var organizationId: Int64
+    public var customerId: Int64
+    public var fields: MonitorFields
+    public var lastCheckedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// What a policy decides: everything about a monitor the API may set.
+public struct MonitorFields: Sendable, Hashable {
+    public var name: String
+    public var hostname: String
+    public var port: Int?
+    /// Minutes.
+    public var checkInterval: Int
+    public var timeoutSeconds: Int
+    public var status: MonitorStatus
+    /// The `imapPopConfig` as JSON text.
+    public var config: String
+    public var notificationEmail: String?
+    public var notificationPhoneNumber: String?
+    public var allowedCheckCountryCodes: [String]
+    /// `script@version` of the policy that decided these fields.
+    public var policyVersion: String
+
+    public init(
+        name: String, hostname: String, port: Int?, checkInterval: Int, timeoutSeconds: Int, status: MonitorStatus, config: String,
+        notificationEmail: String?, notificationPhoneNumber: String?, allowedCheckCountryCodes: [String], policyVersion: String
+    ) {
+        self.name = name
+        self.hostname = hostname
+        self.port = port
+        self.checkInterval = checkInterval
+        self.timeoutSeconds = timeoutSeconds
+        self.status = status
+        self.config = config
+        self.notificationEmail = notificationEmail
+        self.notificationPhoneNumber = notificationPhoneNumber
+        self.allowedCheckCountryCodes = allowedCheckCountryCodes
+        self.policyVersion = policyVersion
+    }
+}
+
+public struct MonitorQuery: Sendable {
+    public var organizationId: Int64?
+    public var customerId: Int64?
+    public var search: String?
+    public var page: Int
+    public var perPage: Int
+
+    public init(organizationId: Int64?, customerId: Int64?, search: String?, page: Int, perPage: Int) {
+        self.organizationId = organizationId
+        self.customerId = customerId
+        self.search = search
+        self.page = page
+        self.perPage = perPage
+    }
+}
+
+public protocol MonitorRepository: Sendable {
+    func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date) async throws -> Monitor
+    func monitor(publicId: UUID) async throws -> Monitor?
+    /// Replaces the fields; nil if the monitor is gone.
+    func updateMonitor(id: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?
+    /// Deletes the monitor with its results, incidents and alerts; false if it was gone.
+    func deleteMonitor(id: Int64) async throws -> Bool
+    /// A page of monitors with their customer's name, ordered by id.
+    func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)>
+    func countMonitors(customerId: Int64) async throws -> Int
+}

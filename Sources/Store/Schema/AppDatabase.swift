@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+
+/// The one entry to the database: opens it (WAL, through a pool: one writer,
+/// concurrent readers), runs the migrations, and offers writes named after
+/// what they do (in the `AppDatabase+…` files).
+public final class AppDatabase: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database file at `path`; its directory is created too.
+    public init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL: durable across a crash of the process, at most the last
+            // transactions lost on power loss; no fsync per commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// Names of the applied migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+}
+
+/// Timestamps are stored as integer milliseconds since 1970 (UTC).
+enum StoredTime {
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}
