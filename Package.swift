@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Engine",
+                "Engine", "LuaHost", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,8 +85,9 @@ let package = Package(
         .executableTarget(
             name: "mailmon",
             dependencies: [
-                "LuaHost", "MailProbe", "Engine", "API",
+                "LuaHost", "MailProbe", "Engine", "API", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -111,6 +112,14 @@ let package = Package(
             ],
             path: "Tests/MailmonTestSupport",
             swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "Engine", "Store", "MailmonTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "EngineTests",

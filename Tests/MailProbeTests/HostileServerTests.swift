@@ -62,7 +62,7 @@ struct HostileServerTests {
     func stallsAfterGreeting() async throws {
         let listener = try await HostileListener.start(.script("+OK hello\r\n"))
         defer { Task { try await listener.stop() } }
-        let result = try await check(.pop3, port: listener.port, timeout: .seconds(2))
+        let result = try await check(.pop3, port: listener.port, timeout: .seconds(10))
         #expect(result.category == .timeout)
         #expect(result.message?.contains("capability") == true)
         #expect(result.greeting == nil)

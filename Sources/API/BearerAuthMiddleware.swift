@@ -1,0 +1,23 @@
+import Engine
+import Foundation
+import Hummingbird
+import Store
+
+/// `Authorization: Bearer <token>` → the principal in the request context, or 401.
+struct BearerAuthMiddleware: RouterMiddleware {
+    typealias Context = MailmonRequestContext
+    let access: any AccessRepository
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw APIError(.unauthorized, "Unauthorized: missing bearer token")
+        }
+        let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard token.hasPrefix(AccessTokens.prefix), let principal = try await access.principal(tokenHash: AccessTokens.hash(token)) else {
+            throw APIError(.unauthorized, "Unauthorized: invalid token")
+        }
+        var context = context
+        context.principal = principal
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,26 @@
+import Engine
+import Hummingbird
+import Store
+
+/// `/api/customers`: create, list, get by id or UUID.
+struct CustomerRoutes {
+    let service: CustomerService
+
+    func add(to group: RouterGroup<MailmonRequestContext>) {
+        group.post("customers") { request, context in
+            let customer = try await service.create(try await BodyReader.json(request), actor: try context.actor())
+            return Response.json(.created) { ResourceJSON.customer(customer, into: &$0) }
+        }
+        group.get("customers") { request, context in
+            let paging = try Paging(request)
+            let page = try await service.list(
+                search: request.uri.queryParameters["search"].map(String.init), page: paging.page, perPage: paging.perPage,
+                actor: try context.actor())
+            return Response.json { json in ResourceJSON.page(page, into: &json) { ResourceJSON.customer($0, into: &$1) } }
+        }
+        group.get("customers/:id") { _, context in
+            let customer = try await service.get(try context.parameters.require("id"), actor: try context.actor())
+            return Response.json { ResourceJSON.customer(customer, into: &$0) }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+public import Engine
+public import Hummingbird
+public import LuaHost
+public import Store
+
+/// Everything the HTTP API needs, passed in when the app is built.
+public struct APIDependencies: Sendable {
+    public var access: any AccessRepository
+    public var monitors: MonitorService
+    public var customers: CustomerService
+    public var scripts: ScriptLibrary
+
+    public init(access: any AccessRepository, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary) {
+        self.access = access
+        self.monitors = monitors
+        self.customers = customers
+        self.scripts = scripts
+    }
+}
+
+/// Builds the router: `/health` open, everything under `/api` behind the bearer token.
+public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonRequestContext> {
+    let router = Router(context: MailmonRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.get("health") { _, _ in Response.json { json in json.object { json in json.field("status", "ok") } } }
+    let api = router.group("api").add(middleware: BearerAuthMiddleware(access: dependencies.access))
+    MonitorRoutes(service: dependencies.monitors).add(to: api)
+    CustomerRoutes(service: dependencies.customers).add(to: api)
+    ScriptRoutes(library: dependencies.scripts).add(to: api)
+    return router
+}

@@ -1,0 +1,40 @@
+import Crypto
+public import Foundation
+public import Store
+
+/// API tokens: `mm_` + 40 URL-safe characters, shown once, stored as SHA-256.
+public enum AccessTokens {
+    public static let prefix = "mm_"
+
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<30).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let encoded = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return prefix + encoded
+    }
+
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a user holding a new token; returns the token (the only time it exists in clear).
+    public static func create(
+        in repository: any AccessRepository, role: Role, globalSupporter: Bool = false, customerId: Int64? = nil,
+        organizationId: Int64? = nil, userName: String? = nil
+    ) async throws -> (token: String, principal: Principal) {
+        let token = generate()
+        let principal = try await repository.createUserWithToken(
+            NewToken(
+                organizationId: organizationId, userName: userName ?? "\(role.rawValue) token", role: role,
+                globalSupporter: globalSupporter, customerId: customerId, prefix: String(token.prefix(11)), hash: hash(token)))
+        return (token, principal)
+    }
+
+    /// On an empty database: the default organization and an admin token (nil when it already existed).
+    public static func bootstrap(_ repository: any AccessRepository) async throws -> String? {
+        let (organizationId, created) = try await repository.ensureDefaultOrganization(name: "Default organization")
+        guard created else { return nil }
+        return try await create(in: repository, role: .admin, organizationId: organizationId, userName: "admin").token
+    }
+}

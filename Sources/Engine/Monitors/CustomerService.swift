@@ -1,0 +1,70 @@
+public import Foundation
+public import LuaHost
+public import Store
+
+/// Customers: enough to use the product without touching the database.
+public struct CustomerService: Sendable {
+    let customers: any CustomerRepository
+
+    public init(customers: any CustomerRepository) {
+        self.customers = customers
+    }
+
+    public func create(_ body: LuaValue, actor: Principal) async throws -> Customer {
+        try Access.requireWrite(actor)
+        if actor.customerId != nil { throw DomainError.forbidden("Forbidden: a customer-scoped token cannot create customers") }
+        guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
+        guard let name = table["name"].stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+            throw DomainError.badRequest("name is required: a string of 1-200 characters")
+        }
+        var email: String?
+        if !table["email"].isNil {
+            guard let text = table["email"].stringValue, Validators.isEmail(text) else { throw DomainError.badRequest("email is not a valid address") }
+            email = text
+        }
+        var publicId = UUID()
+        if !table["publicId"].isNil {
+            guard let text = table["publicId"].stringValue, Validators.isUUID(text), let uuid = UUID(uuidString: text) else {
+                throw DomainError.badRequest("publicId must be a UUID")
+            }
+            publicId = uuid
+        }
+        var codes: [String] = []
+        if !table["allowedCheckCountryCodes"].isNil {
+            try RequestShape.check(table["allowedCheckCountryCodes"], .stringArray, "allowedCheckCountryCodes")
+            for code in table["allowedCheckCountryCodes"].tableValue?.array.compactMap(\.stringValue) ?? [] {
+                guard Validators.isCountryCode(code) else { throw DomainError.badRequest("\(code) is not an ISO 3166 alpha-2 country code") }
+                if !codes.contains(code.uppercased()) { codes.append(code.uppercased()) }
+            }
+        }
+        var threshold = 1
+        if !table["alertLocationThresholdCount"].isNil {
+            guard let value = table["alertLocationThresholdCount"].integerValue, (1...1000).contains(value) else {
+                throw DomainError.badRequest("alertLocationThresholdCount must be an integer 1-1000")
+            }
+            threshold = Int(value)
+        }
+        do {
+            return try await customers.insertCustomer(
+                NewCustomer(
+                    publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
+                    alertLocationThresholdCount: threshold))
+        } catch StoreError.conflict(let message) {
+            throw DomainError.conflict(message)
+        }
+    }
+
+    public func get(_ identifier: String, actor: Principal) async throws -> Customer {
+        guard let customer = try await CustomerLookup.find(identifier, in: customers),
+            Access.canRead(actor, organizationId: customer.organizationId, customerId: nil)
+        else { throw DomainError.notFound("Customer not found") }
+        if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
+        return customer
+    }
+
+    public func list(search: String?, page: Int, perPage: Int, actor: Principal) async throws -> Page<Customer> {
+        try await customers.customers(
+            organizationId: actor.globalSupporter ? nil : actor.organizationId, onlyCustomerId: actor.customerId, search: search,
+            page: page, perPage: perPage)
+    }
+}

@@ -1,0 +1,126 @@
+public import Foundation
+public import LuaHost
+public import Store
+
+/// Monitors as the API sees them: access rules in Swift for reads and deletes,
+/// every create and update decided by the Lua policies, one write each.
+public struct MonitorService: Sendable {
+    let monitors: any MonitorRepository
+    let customers: any CustomerRepository
+    let policy: MonitorPolicy
+
+    public init(monitors: any MonitorRepository, customers: any CustomerRepository, policy: MonitorPolicy) {
+        self.monitors = monitors
+        self.customers = customers
+        self.policy = policy
+    }
+
+    public func create(_ body: LuaValue, actor: Principal) async throws -> Monitor {
+        try RequestShape.checkMonitorBody(body)
+        let decision = try await policy.decideCreate(request: body, actor: actor)
+        guard let customer = try await customers.customer(id: decision.customerId), customer.organizationId == actor.organizationId else {
+            throw DomainError.notFound("Customer not found")
+        }
+        return try await monitors.insertMonitor(
+            publicId: UUID(), organizationId: customer.organizationId, customerId: customer.id, fields: decision.fields, at: Date())
+    }
+
+    public func update(_ publicId: String, _ body: LuaValue, actor: Principal) async throws -> Monitor {
+        try RequestShape.checkMonitorBody(body)
+        let current = try await readable(publicId, actor: actor)
+        let decision = try await policy.decideUpdate(request: body, actor: actor, current: current)
+        guard decision.customerId == current.customerId else { throw DomainError.badRequest("a monitor cannot move to another customer") }
+        guard let updated = try await monitors.updateMonitor(id: current.id, fields: decision.fields, at: Date()) else {
+            throw DomainError.notFound("Monitor not found")
+        }
+        return updated
+    }
+
+    public func delete(_ publicId: String, actor: Principal) async throws {
+        let monitor = try await readable(publicId, actor: actor)
+        try Access.requireWrite(actor)
+        guard try await monitors.deleteMonitor(id: monitor.id) else { throw DomainError.notFound("Monitor not found") }
+    }
+
+    /// The monitor with its customer; 400 for a non-UUID, 404 unknown, 403 not yours.
+    public func get(_ publicId: String, actor: Principal) async throws -> (Monitor, Customer) {
+        let monitor = try await readable(publicId, actor: actor)
+        guard let customer = try await customers.customer(id: monitor.customerId) else { throw DomainError.notFound("Customer not found") }
+        return (monitor, customer)
+    }
+
+    public struct ListQuery: Sendable {
+        public var organizationId: Int64?
+        public var customer: String?
+        public var search: String?
+        public var page: Int
+        public var perPage: Int
+        public init(organizationId: Int64?, customer: String?, search: String?, page: Int, perPage: Int) {
+            self.organizationId = organizationId
+            self.customer = customer
+            self.search = search
+            self.page = page
+            self.perPage = perPage
+        }
+    }
+
+    public func list(_ query: ListQuery, actor: Principal) async throws -> Page<(Monitor, customerName: String)> {
+        var organizationId: Int64? = actor.organizationId
+        if let requested = query.organizationId {
+            guard actor.globalSupporter || requested == actor.organizationId else {
+                throw DomainError.forbidden("Forbidden: organization \(requested) is not yours")
+            }
+            organizationId = requested
+        } else if actor.globalSupporter {
+            organizationId = nil
+        }
+        var customerId = actor.customerId
+        if let identifier = query.customer {
+            let customer = try await CustomerLookup.find(identifier, in: customers)
+            guard let customer, organizationId == nil || customer.organizationId == organizationId else {
+                throw DomainError.notFound("Customer not found")
+            }
+            if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
+            customerId = customer.id
+        }
+        return try await monitors.monitors(
+            MonitorQuery(organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage))
+    }
+
+    private func readable(_ publicId: String, actor: Principal) async throws -> Monitor {
+        guard Validators.isUUID(publicId), let uuid = UUID(uuidString: publicId) else {
+            throw DomainError.badRequest("invalid monitor id: expected a UUID")
+        }
+        guard let monitor = try await monitors.monitor(publicId: uuid) else { throw DomainError.notFound("Monitor not found") }
+        guard Access.canRead(actor, organizationId: monitor.organizationId, customerId: monitor.customerId) else {
+            throw DomainError.forbidden("Forbidden: this monitor is not yours")
+        }
+        return monitor
+    }
+}
+
+/// Who may see and change what (reads and deletes; creates and updates ask the policies).
+public enum Access {
+    public static func canRead(_ actor: Principal, organizationId: Int64, customerId: Int64?) -> Bool {
+        if actor.globalSupporter { return true }
+        guard actor.organizationId == organizationId else { return false }
+        if let scope = actor.customerId, let customerId, scope != customerId { return false }
+        return true
+    }
+
+    public static func requireWrite(_ actor: Principal) throws {
+        if actor.globalSupporter { throw DomainError.forbidden("Forbidden: global supporters have read-only access") }
+        if actor.role == .readonly { throw DomainError.forbidden("Forbidden: readonly users cannot change this") }
+    }
+}
+
+/// A customer by numeric id or public UUID.
+public enum CustomerLookup {
+    public static func find(_ identifier: String, in customers: any CustomerRepository) async throws -> Customer? {
+        if let id = Int64(identifier), id > 0 { return try await customers.customer(id: id) }
+        guard Validators.isUUID(identifier), let uuid = UUID(uuidString: identifier) else {
+            throw DomainError.badRequest("invalid customer identifier: expected a numeric id or a UUID")
+        }
+        return try await customers.customer(publicId: uuid)
+    }
+}

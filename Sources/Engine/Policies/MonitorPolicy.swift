@@ -1,0 +1,111 @@
+import Foundation
+public import LuaHost
+public import Store
+
+/// What a monitor policy script decided: the normalized monitor, or a rejection.
+public struct PolicyDecision: Sendable {
+    public var customerId: Int64
+    public var fields: MonitorFields
+}
+
+/// Calls `policies/monitor_create` / `policies/monitor_update` (`decide(input)`) and
+/// turns their answer into `MonitorFields` or a `DomainError` with the script's status.
+public struct MonitorPolicy: Sendable {
+    public static let createScript = "policies/monitor_create"
+    public static let updateScript = "policies/monitor_update"
+    let library: ScriptLibrary
+
+    public init(library: ScriptLibrary) {
+        self.library = library
+    }
+
+    public func decideCreate(request: LuaValue, actor: Principal) async throws -> PolicyDecision {
+        try await decide(Self.createScript, input: ["request": request, "actor": actor.luaTable])
+    }
+
+    public func decideUpdate(request: LuaValue, actor: Principal, current: Monitor) async throws -> PolicyDecision {
+        try await decide(Self.updateScript, input: ["request": request, "actor": actor.luaTable, "current": try current.luaTable])
+    }
+
+    private func decide(_ script: String, input: LuaValue) async throws -> PolicyDecision {
+        let version = library.active.first { $0.name == script }.map { "\(script)@\($0.version)" } ?? script
+        let result = try await library.call(script, "decide", [input]).first ?? .nil
+        guard let table = result.tableValue else { throw Self.contract(script, "decide() must return a table, got \(result.typeName)") }
+        if let reject = table["reject"].tableValue {
+            let status = reject["status"].integerValue.map(Int.init) ?? 400
+            guard (400...499).contains(status) else { throw Self.contract(script, "reject.status must be a 4xx status") }
+            throw DomainError(status, reject["message"].stringValue ?? "rejected by \(script)")
+        }
+        guard let monitor = table["monitor"].tableValue else { throw Self.contract(script, "decide() must return {monitor = …} or {reject = …}") }
+        return try PolicyDecision(monitor, script: script, version: version)
+    }
+
+    static func contract(_ script: String, _ message: String) -> LuaScriptError {
+        LuaScriptError(kind: .contract, script: script + ".lua", message: message)
+    }
+}
+
+extension PolicyDecision {
+    init(_ monitor: LuaTable, script: String, version: String) throws {
+        func fail(_ message: String) -> LuaScriptError { MonitorPolicy.contract(script, "monitor.\(message)") }
+        func string(_ key: String) throws -> String {
+            guard let value = monitor[key].stringValue else { throw fail("\(key) must be a string") }
+            return value
+        }
+        func optionalString(_ key: String) throws -> String? {
+            switch monitor[key] {
+            case .nil: return nil
+            case .string(let s): return s
+            default: throw fail("\(key) must be a string or nil")
+            }
+        }
+        func integer(_ key: String) throws -> Int {
+            guard let value = monitor[key].integerValue else { throw fail("\(key) must be an integer") }
+            return Int(value)
+        }
+        guard let status = MonitorStatus(rawValue: try string("status")) else { throw fail("status must be active, maintenance or disabled") }
+        guard case .table(let config) = monitor["config"] else { throw fail("config must be a table") }
+        var codes: [String] = []
+        if let table = monitor["allowedCheckCountryCodes"].tableValue {
+            codes = try table.array.map { guard let s = $0.stringValue else { throw fail("allowedCheckCountryCodes must hold strings") }; return s }
+        }
+        var port: Int?
+        if !monitor["port"].isNil { port = try integer("port") }
+        let configJSON = String(decoding: try JSONCoding.sortedEncoder.encode(LuaValue.table(config)), as: UTF8.self)
+        self.init(
+            customerId: Int64(try integer("customerId")),
+            fields: MonitorFields(
+                name: try string("name"), hostname: try string("hostname"), port: port, checkInterval: try integer("checkInterval"),
+                timeoutSeconds: try integer("timeoutSeconds"), status: status, config: configJSON,
+                notificationEmail: try optionalString("notificationEmail"),
+                notificationPhoneNumber: try optionalString("notificationPhoneNumber"), allowedCheckCountryCodes: codes,
+                policyVersion: version))
+    }
+}
+
+extension Monitor {
+    var luaTable: LuaValue {
+        get throws {
+            let config = try JSONDecoder().decode(LuaValue.self, from: Data(fields.config.utf8))
+            let values: [String: LuaValue?] = [
+                "id": .integer(id), "publicId": .string(publicId.uuidString.lowercased()), "organizationId": .integer(organizationId),
+                "customerId": .integer(customerId), "name": .string(fields.name), "hostname": .string(fields.hostname),
+                "port": fields.port.map { .integer(Int64($0)) }, "checkInterval": .integer(Int64(fields.checkInterval)),
+                "timeoutSeconds": .integer(Int64(fields.timeoutSeconds)), "status": .string(fields.status.rawValue), "config": config,
+                "notificationEmail": fields.notificationEmail.map(LuaValue.string),
+                "notificationPhoneNumber": fields.notificationPhoneNumber.map(LuaValue.string),
+                "allowedCheckCountryCodes": .table(LuaTable(array: fields.allowedCheckCountryCodes.map(LuaValue.string))),
+            ]
+            // nil values are left out: inside a table they would travel as mailmon.null.
+            return .table(LuaTable(fields: values.compactMapValues { $0 }))
+        }
+    }
+}
+
+enum JSONCoding {
+    static let sortedEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

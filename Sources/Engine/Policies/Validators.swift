@@ -1,0 +1,78 @@
+import Foundation
+
+/// The checks behind `mailmon.validate.*`: pure functions, also used by Swift.
+public enum Validators {
+    /// A hostname only: RFC 1123 labels, or an IPv4/IPv6 literal (IPv6 optionally in brackets).
+    /// No scheme, path, port, spaces. Returns nil when valid, else the reason.
+    public static func hostnameProblem(_ text: String) -> String? {
+        if text.isEmpty { return "hostname is empty" }
+        if text.utf8.count > 253 { return "hostname is longer than 253 characters" }
+        if text.contains("://") { return "hostname must not contain a scheme (like imaps://)" }
+        if text.contains("/") { return "hostname must not contain a path" }
+        if text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) { return "hostname must not contain spaces" }
+        if isIPv4(text) || isIPv6(text) { return nil }
+        if text.hasPrefix("["), text.hasSuffix("]"), isIPv6(String(text.dropFirst().dropLast())) { return nil }
+        if text.contains(":") { return "hostname must not contain a port" }
+        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
+        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
+            guard !label.isEmpty, label.utf8.count <= 63 else { return "hostname has an empty or too long label" }
+            guard label.utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }) else {
+                return "hostname may contain only letters, digits, hyphens and dots"
+            }
+            guard label.first != "-", label.last != "-" else { return "a hostname label may not start or end with a hyphen" }
+        }
+        if name.split(separator: ".").last?.allSatisfy(\.isNumber) == true { return "hostname is not a valid IPv4 address" }
+        return nil
+    }
+
+    public static func isIPv4(_ text: String) -> Bool {
+        var address = in_addr()
+        return inet_pton(AF_INET, text, &address) == 1
+    }
+
+    public static func isIPv6(_ text: String) -> Bool {
+        var address = in6_addr()
+        return inet_pton(AF_INET6, text, &address) == 1
+    }
+
+    public static func isUUID(_ text: String) -> Bool {
+        text.utf8.count == 36 && UUID(uuidString: text) != nil
+    }
+
+    /// A pragmatic address check: one @, a non-empty local part, a hostname with a dot.
+    public static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64, text.utf8.count <= 254,
+            !text.contains(where: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+        else { return false }
+        return parts[1].contains(".") && hostnameProblem(String(parts[1])) == nil
+    }
+
+    /// E.164: +, then 8 to 15 digits (spaces, dashes, dots, parentheses allowed as separators).
+    public static func isPhone(_ text: String) -> Bool {
+        guard text.hasPrefix("+") else { return false }
+        var digits = 0
+        for character in text.dropFirst() {
+            if character.isASCII, character.isNumber { digits += 1 } else if !" -.()".contains(character) { return false }
+        }
+        return (8...15).contains(digits)
+    }
+
+    public static func isCountryCode(_ text: String) -> Bool { countryCodes.contains(text.uppercased()) }
+
+    private static func isAlnum(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+    }
+
+    /// ISO 3166-1 alpha-2, officially assigned codes.
+    static let countryCodes: Set<String> = Set(
+        """
+        AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ \
+        CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO \
+        FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE \
+        JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO \
+        MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW \
+        PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM \
+        TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+        """.split(separator: " ").map(String.init))
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+extension AppDatabase: AccessRepository {
+    public func principal(tokenHash: String) async throws -> Principal? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT t.id AS tokenId, t.customerId, u.id AS userId, u.organizationId, u.role, u.globalSupporter
+                    FROM apiToken t JOIN user u ON u.id = t.userId WHERE t.hash = ?
+                    """, arguments: [tokenHash]
+            ).flatMap(Self.principal)
+        }
+    }
+
+    public func ensureDefaultOrganization(name: String) async throws -> (id: Int64, created: Bool) {
+        try await pool.write { db in
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") { return (id, false) }
+            try db.execute(
+                sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)",
+                arguments: [name, StoredTime.milliseconds(Date())])
+            return (db.lastInsertedRowID, true)
+        }
+    }
+
+    public func createUserWithToken(_ token: NewToken) async throws -> Principal {
+        try await pool.write { db in
+            let now = StoredTime.milliseconds(Date())
+            let organizationId: Int64
+            if let given = token.organizationId {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [given]) == true else {
+                    throw StoreError.notFound("organization \(given)")
+                }
+                organizationId = given
+            } else if let first = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") {
+                organizationId = first
+            } else {
+                throw StoreError.notFound("no organization; run mailmon serve once to create the default one")
+            }
+            if let customerId = token.customerId {
+                guard try Int64.fetchOne(db, sql: "SELECT organizationId FROM customer WHERE id = ?", arguments: [customerId])
+                    == organizationId
+                else { throw StoreError.notFound("customer \(customerId) in organization \(organizationId)") }
+            }
+            try db.execute(
+                sql: "INSERT INTO user (organizationId, name, role, globalSupporter, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [organizationId, token.userName, token.role.rawValue, token.globalSupporter, now])
+            let userId = db.lastInsertedRowID
+            try db.execute(
+                sql: "INSERT INTO apiToken (userId, prefix, hash, customerId, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [userId, token.prefix, token.hash, token.customerId, now])
+            return Principal(
+                userId: userId, organizationId: organizationId, role: token.role, globalSupporter: token.globalSupporter,
+                customerId: token.customerId, tokenId: db.lastInsertedRowID)
+        }
+    }
+
+    public func organizationExists(_ id: Int64) async throws -> Bool {
+        try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [id]) == true }
+    }
+
+    private static func principal(_ row: Row) -> Principal? {
+        guard let role = Role(rawValue: row["role"]) else { return nil }
+        return Principal(
+            userId: row["userId"], organizationId: row["organizationId"], role: role, globalSupporter: row["globalSupporter"],
+            customerId: row["customerId"], tokenId: row["tokenId"])
+    }
+}

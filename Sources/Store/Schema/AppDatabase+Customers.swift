@@ -1,0 +1,81 @@
+public import Foundation
+import GRDB
+
+extension AppDatabase: CustomerRepository {
+    public func insertCustomer(_ customer: NewCustomer) async throws -> Customer {
+        try await pool.write { db in
+            let now = StoredTime.milliseconds(Date())
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE publicId = ?", arguments: [customer.publicId.uuidString.lowercased()]) == true {
+                throw StoreError.conflict("a customer with publicId \(customer.publicId.uuidString.lowercased()) exists")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO customer (publicId, organizationId, name, email, allowedCheckCountryCodes,
+                      alertLocationThresholdCount, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    customer.publicId.uuidString.lowercased(), customer.organizationId, customer.name, customer.email,
+                    CountryCodeColumn.encode(customer.allowedCheckCountryCodes), customer.alertLocationThresholdCount, now, now,
+                ])
+            return try Self.customer(db, id: db.lastInsertedRowID)!
+        }
+    }
+
+    public func customer(id: Int64) async throws -> Customer? {
+        try await pool.read { db in try Self.customer(db, id: id) }
+    }
+
+    public func customer(publicId: UUID) async throws -> Customer? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE publicId = ?", arguments: [publicId.uuidString.lowercased()])
+                .map(Self.customer(row:))
+        }
+    }
+
+    public func customers(
+        organizationId: Int64?, onlyCustomerId: Int64?, search: String?, page: Int, perPage: Int
+    ) async throws -> Page<Customer> {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let organizationId { conditions.append("organizationId = ?"); _ = arguments.append(contentsOf: [organizationId]) }
+            if let onlyCustomerId { conditions.append("id = ?"); _ = arguments.append(contentsOf: [onlyCustomerId]) }
+            if let search, !search.isEmpty {
+                conditions.append("(name LIKE ? ESCAPE '\\' OR IFNULL(email, '') LIKE ? ESCAPE '\\')")
+                let pattern = SearchPattern.like(search)
+                _ = arguments.append(contentsOf: [pattern, pattern])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer \(filter)", arguments: arguments) ?? 0
+            var pageArguments = arguments
+            _ = pageArguments.append(contentsOf: [perPage, (page - 1) * perPage])
+            let items = try Row.fetchAll(db, sql: "SELECT * FROM customer \(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: pageArguments)
+                .map(Self.customer(row:))
+            return Page(items: items, total: total, page: page, perPage: perPage)
+        }
+    }
+
+    static func customer(_ db: Database, id: Int64) throws -> Customer? {
+        try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id]).map(customer(row:))
+    }
+
+    static func customer(row: Row) -> Customer {
+        Customer(
+            id: row["id"], publicId: UUID(uuidString: row["publicId"]) ?? UUID(), organizationId: row["organizationId"],
+            name: row["name"], email: row["email"], allowedCheckCountryCodes: CountryCodeColumn.decode(row["allowedCheckCountryCodes"]),
+            alertLocationThresholdCount: row["alertLocationThresholdCount"], createdAt: StoredTime.date(row["createdAt"]),
+            updatedAt: StoredTime.date(row["updatedAt"]))
+    }
+}
+
+enum SearchPattern {
+    /// A case-insensitive substring pattern for LIKE, with %, _ and \ escaped.
+    static func like(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
+    }
+}

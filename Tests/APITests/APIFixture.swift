@@ -1,0 +1,52 @@
+import API
+import Engine
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MailmonTestSupport
+import Store
+
+/// A server on a fresh database with a copy of the shipped scripts, and tokens for each role.
+struct APIFixture {
+    let runtime: MailmonRuntime
+    let scriptsDirectory: String
+    let admin: String
+    let member: String
+    let readonly: String
+    let supporter: String
+
+    static func make() async throws -> APIFixture {
+        let directory = try TemporaryDirectory.make(prefix: "mm-api-")
+        let scripts = directory + "/scripts"
+        try FileManager.default.copyItem(atPath: shippedScripts, toPath: scripts)
+        let runtime = try await MailmonRuntime.open(databasePath: directory + "/mailmon.sqlite", scriptsDirectory: scripts)
+        let admin = try await AccessTokens.bootstrap(runtime.database)!
+        return APIFixture(
+            runtime: runtime, scriptsDirectory: scripts, admin: admin,
+            member: try await AccessTokens.create(in: runtime.database, role: .member).token,
+            readonly: try await AccessTokens.create(in: runtime.database, role: .readonly).token,
+            supporter: try await AccessTokens.create(in: runtime.database, role: .member, globalSupporter: true).token)
+    }
+
+    var application: some ApplicationProtocol {
+        Application(router: buildRouter(APIDependencies(
+            access: runtime.database, monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library)))
+    }
+
+    static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts").path
+}
+
+extension TestClientProtocol {
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, token: String?, json: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
+            let object = response.body.readableBytes == 0
+                ? [:] : (try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
+            return (response.status, object)
+        }
+    }
+}

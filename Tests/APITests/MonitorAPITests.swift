@@ -1,0 +1,172 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@Suite("The IMAP/POP monitor API over real HTTP, decided by the Lua policies")
+struct MonitorAPITests {
+    static let seedCustomer = "11111111-1111-4111-8111-111111111111"
+    static let seedBody = """
+        {"customerId": "11111111-1111-4111-8111-111111111111", "name": "Mailbox Access", "hostname": "mail.example.com",
+         "port": 993, "status": "active", "checkInterval": 30, "timeoutSeconds": 30,
+         "imapPopConfig": {"protocol": "imap", "user": "monitor@example.com", "password": "password", "tls": true}}
+        """
+
+    func withServer(_ body: @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.application.test(.live) { client in
+            let created = try await client.call(.post, "/api/customers", token: fixture.admin,
+                json: #"{"name": "Example Customer", "publicId": "\#(Self.seedCustomer)", "email": "ops@example.com"}"#)
+            #expect(created.status == .created)
+            try await body(fixture, client)
+        }
+    }
+
+    @Test("the seed's request returns the seed's response, field for field, plus publicId")
+    func seedExample() async throws {
+        try await withServer { fixture, client in
+            let (status, body) = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            #expect(status == .created)
+            let seedKeys: Set = ["id", "organizationId", "customerId", "name", "hostname", "port", "checkInterval", "timeoutSeconds",
+                "status", "notificationPhoneNumber", "notificationEmail", "lastCheckedAt", "createdAt", "updatedAt", "config", "imapPopConfig"]
+            #expect(seedKeys.isSubset(of: Set(body.keys)))
+            #expect(body["name"] as? String == "Mailbox Access" && body["hostname"] as? String == "mail.example.com")
+            #expect(body["port"] as? Int == 993 && body["checkInterval"] as? Int == 30 && body["timeoutSeconds"] as? Int == 30)
+            #expect(body["status"] as? String == "active" && body["customerId"] as? Int == 1 && body["organizationId"] as? Int == 1)
+            #expect(body["notificationEmail"] is NSNull && body["lastCheckedAt"] is NSNull)
+            let config = body["config"] as? [String: Any]
+            #expect(config?.count == 4 && config?["protocol"] as? String == "imap" && config?["tls"] as? Bool == true)
+            #expect(config?["user"] as? String == "monitor@example.com" && config?["password"] as? String == "password")
+            #expect((body["imapPopConfig"] as? [String: Any])?.count == 4)
+            #expect(UUID(uuidString: body["publicId"] as? String ?? "") != nil)
+            let created = body["createdAt"] as? String ?? ""
+            #expect(created.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil)
+            #expect(body["policyVersion"] as? String == "policies/monitor_create@1.0.0")
+        }
+    }
+
+    @Test("normalization and defaults: paused → disabled, port null, defaults 30/30, protocol imap, tls false")
+    func normalization() async throws {
+        try await withServer { fixture, client in
+            let (status, body) = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.member, json: """
+                {"customerId": 1, "name": "n", "hostname": "MAIL.Example.com", "port": null, "status": "paused",
+                 "allowedCheckCountryCodes": ["de", "DE", "at"]}
+                """)
+            #expect(status == .created)
+            #expect(body["status"] as? String == "disabled" && body["port"] is NSNull)
+            #expect(body["checkInterval"] as? Int == 30 && body["timeoutSeconds"] as? Int == 30)
+            #expect(body["hostname"] as? String == "mail.example.com")
+            #expect(body["allowedCheckCountryCodes"] as? [String] == ["DE", "AT"])
+            let config = body["config"] as? [String: Any]
+            #expect(config?["protocol"] as? String == "imap" && config?["tls"] as? Bool == false)
+        }
+    }
+
+    @Test("bad input is a 400 with the error body, and nothing is written", arguments: [
+        (#"{"customerId": 1, "name": "n", "hostname": "https://mail.example.com"}"#, "hostname"),
+        (#"{"customerId": 1, "name": "n", "hostname": "mail.example.com/imap"}"#, "hostname"),
+        (#"{"customerId": 1, "name": "n", "hostname": "mail.example.com:993"}"#, "hostname"),
+        (#"{"customerId": 1, "name": "n", "hostname": "mail example.com"}"#, "hostname"),
+        (#"{"customerId": "not-a-uuid", "name": "n", "hostname": "mail.example.com"}"#, "customer identifier"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "port": 70000}"#, "port"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "port": "993"}"#, "port"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "status": "sleeping"}"#, "status"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "checkInterval": 61}"#, "checkInterval"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "timeoutSeconds": 1.5}"#, "timeoutSeconds"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "imapPopConfig": {"protocol": "smtp"}}"#, "protocol"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "allowedCheckCountryCodes": ["XX"]}"#, "country"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example""#, "JSON"),
+        (#"[1, 2]"#, "object"),
+    ])
+    func badInput(_ json: String, _ mentions: String) async throws {
+        try await withServer { fixture, client in
+            let (status, body) = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: json)
+            #expect(status == .badRequest)
+            #expect(body["statusCode"] as? Int == 400 && body["statusMessage"] as? String == "Bad Request")
+            #expect((body["message"] as? String)?.localizedCaseInsensitiveContains(mentions) == true, "\(body)")
+            let list = try await client.call(.get, "/api/imap-pop-monitors", token: fixture.admin)
+            #expect(list.body["total"] as? Int == 0)
+        }
+    }
+
+    @Test("401 without or with a wrong token, 403 for readonly and global supporter, 404 for an unknown customer")
+    func access() async throws {
+        try await withServer { fixture, client in
+            #expect(try await client.call(.post, "/api/imap-pop-monitors", token: nil, json: Self.seedBody).status == .unauthorized)
+            let wrong = try await client.call(.get, "/api/imap-pop-monitors", token: "mm_nope")
+            #expect(wrong.status == .unauthorized && wrong.body["statusCode"] as? Int == 401)
+            #expect(try await client.call(.post, "/api/imap-pop-monitors", token: fixture.readonly, json: Self.seedBody).status == .forbidden)
+            #expect(try await client.call(.post, "/api/imap-pop-monitors", token: fixture.supporter, json: Self.seedBody).status == .forbidden)
+            let unknown = Self.seedBody.replacingOccurrences(of: Self.seedCustomer, with: "22222222-2222-4222-8222-222222222222")
+            let missing = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: unknown)
+            #expect(missing.status == .notFound && missing.body["message"] as? String == "Customer not found")
+        }
+    }
+
+    @Test("get, patch (readonly: status only), list with search, delete")
+    func lifecycle() async throws {
+        try await withServer { fixture, client in
+            let created = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            let id = try #require(created.body["publicId"] as? String)
+            let got = try await client.call(.get, "/api/imap-pop-monitors/\(id)", token: fixture.readonly)
+            #expect(got.status == .ok && (got.body["customer"] as? [String: Any])?["name"] as? String == "Example Customer")
+            #expect(try await client.call(.get, "/api/imap-pop-monitors/not-a-uuid", token: fixture.admin).status == .badRequest)
+            #expect(try await client.call(.get, "/api/imap-pop-monitors/\(UUID())", token: fixture.admin).status == .notFound)
+
+            let paused = try await client.call(.patch, "/api/imap-pop-monitors/\(id)", token: fixture.readonly, json: #"{"status": "paused"}"#)
+            #expect(paused.status == .ok && paused.body["status"] as? String == "disabled")
+            let renamed = try await client.call(.patch, "/api/imap-pop-monitors/\(id)", token: fixture.readonly, json: #"{"name": "x"}"#)
+            #expect(renamed.status == .forbidden)
+            let moved = try await client.call(.patch, "/api/imap-pop-monitors/\(id)", token: fixture.member,
+                                              json: #"{"port": null, "config": {"protocol": "pop3", "tls": true}}"#)
+            #expect(moved.status == .ok && moved.body["port"] is NSNull)
+            #expect((moved.body["imapPopConfig"] as? [String: Any])?["protocol"] as? String == "pop3")
+
+            let found = try await client.call(.get, "/api/imap-pop-monitors?search=example%20cust&perPage=10", token: fixture.admin)
+            #expect(found.body["total"] as? Int == 1 && found.body["perPage"] as? Int == 10)
+            #expect(((found.body["items"] as? [[String: Any]])?.first?["customerName"]) as? String == "Example Customer")
+            let none = try await client.call(.get, "/api/imap-pop-monitors?search=zzz", token: fixture.admin)
+            #expect(none.body["total"] as? Int == 0)
+            #expect(try await client.call(.get, "/api/imap-pop-monitors?perPage=500", token: fixture.admin).status == .badRequest)
+
+            #expect(try await client.call(.delete, "/api/imap-pop-monitors/\(id)", token: fixture.readonly).status == .forbidden)
+            #expect(try await client.call(.delete, "/api/imap-pop-monitors/\(id)", token: fixture.member).status == .noContent)
+            #expect(try await client.call(.get, "/api/imap-pop-monitors/\(id)", token: fixture.admin).status == .notFound)
+        }
+    }
+
+    @Test("a replaced policy takes effect on reload without a restart; a broken one is refused and the old one keeps serving")
+    func policyReload() async throws {
+        try await withServer { fixture, client in
+            let path = fixture.scriptsDirectory + "/policies/monitor_create.lua"
+            let original = try String(contentsOfFile: path, encoding: .utf8)
+            let strict = original
+                .replacingOccurrences(of: #"version = "1.0.0""#, with: #"version = "1.1.0""#)
+                .replacingOccurrences(of: "  local monitor, problem = { customerId = customer.id }, nil", with: """
+                      if not tostring(input.request.hostname):match("%.internal%.test$") then
+                        return rules.reject(400, "hostnames must end in .internal.test")
+                      end
+                      local monitor, problem = { customerId = customer.id }, nil
+                    """)
+            try strict.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.call(.post, "/api/admin/scripts/reload", token: fixture.member).status == .forbidden)
+            let reloaded = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
+            #expect(reloaded.status == .ok)
+            let refused = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            #expect(refused.status == .badRequest && refused.body["message"] as? String == "hostnames must end in .internal.test")
+            let allowed = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin,
+                                                json: Self.seedBody.replacingOccurrences(of: "mail.example.com", with: "mx.internal.test"))
+            #expect(allowed.status == .created && allowed.body["policyVersion"] as? String == "policies/monitor_create@1.1.0")
+
+            try (strict.replacingOccurrences(of: #"version = "1.1.0""#, with: #"version = "1.2.0""#) + "\nthis is not lua\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let broken = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
+            #expect(broken.status == .badRequest)
+            #expect((broken.body["message"] as? String)?.contains("policies/monitor_create.lua:") == true, "\(broken.body)")
+            let still = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            #expect(still.status == .badRequest && still.body["message"] as? String == "hostnames must end in .internal.test")
+            let scripts = try await client.call(.get, "/api/scripts", token: fixture.readonly)
+            let names = (scripts.body["scripts"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+            #expect(names.contains("policies/monitor_create") && names.contains("lib/ports"))
+        }
+    }
+}

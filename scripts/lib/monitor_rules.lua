@@ -1,0 +1,135 @@
+-- lib/monitor_rules.lua: the monitor rules shared by the create and update policies:
+-- who may write, status normalization, defaults and bounds, config normalization.
+-- Change a rule here (and bump the version) to change it for both.
+local ports = require "lib/ports"
+
+local M = {
+  version = "1.0.0",
+  description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
+  defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
+  bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
+}
+
+local null = mailmon.null
+
+local function reject(status, message) return { reject = { status = status, message = message } } end
+M.reject = reject
+
+--- true when a request value is absent or JSON null
+function M.absent(value) return value == nil or value == null end
+
+local statuses = { active = "active", maintenance = "maintenance", disabled = "disabled", paused = "disabled", inactive = "disabled" }
+
+--- nil, rejection when the actor may not write monitors of this customer (id) at all
+function M.write_forbidden(actor, customer_id)
+  if actor.globalSupporter then return reject(403, "Forbidden: global supporters have read-only access") end
+  if actor.role == "readonly" then return reject(403, "Forbidden: readonly users cannot change monitors") end
+  if actor.customerId ~= nil and customer_id ~= nil and actor.customerId ~= customer_id then
+    return reject(403, "Forbidden: token is scoped to another customer")
+  end
+  return nil
+end
+
+function M.status(value)
+  if M.absent(value) then return M.defaults.status end
+  local status = statuses[value]
+  if status == nil then
+    return nil, "status must be one of active, maintenance, disabled, paused, inactive"
+  end
+  return status
+end
+
+function M.bounded(name, value)
+  if M.absent(value) then return M.defaults[name] end
+  local low, high = M.bounds[name][1], M.bounds[name][2]
+  if math.type(value) ~= "integer" or value < low or value > high then
+    return nil, string.format("%s must be an integer from %d to %d", name, low, high)
+  end
+  return value
+end
+
+function M.hostname(value)
+  if M.absent(value) or value == "" then return nil, "hostname is required" end
+  local ok, reason = mailmon.validate.hostname(value)
+  if not ok then return nil, "Invalid hostname: " .. reason end
+  return string.lower(value)
+end
+
+function M.port(value)
+  if M.absent(value) then return nil end  -- stored null: the worker applies default_port at check time
+  if math.type(value) ~= "integer" or value < 1 or value > 65535 then
+    return nil, "port must be an integer from 1 to 65535, or null"
+  end
+  return value
+end
+
+function M.name(value)
+  if M.absent(value) or value:match("^%s*$") then return nil, "name is required" end
+  if utf8.len(value) == nil or utf8.len(value) > 200 then return nil, "name must be valid UTF-8 of at most 200 characters" end
+  return value
+end
+
+function M.country_codes(value)
+  if M.absent(value) then return {} end
+  local seen, codes = {}, {}
+  for _, code in ipairs(value) do
+    local upper = string.upper(code)
+    if not mailmon.validate.country_code(upper) then
+      return nil, code .. " is not an ISO 3166 alpha-2 country code"
+    end
+    if not seen[upper] then seen[upper] = true; codes[#codes + 1] = upper end
+  end
+  return codes
+end
+
+function M.email(value)
+  if M.absent(value) then return nil end
+  if not mailmon.validate.email(value) then return nil, "notificationEmail is not a valid address" end
+  return value
+end
+
+function M.phone(value)
+  if M.absent(value) then return nil end
+  if not mailmon.validate.phone(value) then return nil, "notificationPhoneNumber must be in E.164 form (+4930123456)" end
+  return value
+end
+
+--- The stored config: protocol and tls always present, other keys only when given.
+function M.config(value)
+  local c = M.absent(value) and {} or value
+  local config = {}
+  config.protocol = M.absent(c.protocol) and "imap" or c.protocol
+  if config.protocol ~= "imap" and config.protocol ~= "pop3" then
+    return nil, "imapPopConfig.protocol must be imap or pop3"
+  end
+  config.tls = not M.absent(c.tls) and c.tls or false
+  if not M.absent(c.starttls) then
+    if c.starttls and config.tls then return nil, "imapPopConfig.starttls needs tls false (STARTTLS upgrades a plain connection)" end
+    config.starttls = c.starttls
+  end
+  if not M.absent(c.user) then config.user = c.user end
+  if not M.absent(c.password) then config.password = c.password end
+  if not M.absent(c.mailbox) then
+    if config.protocol ~= "imap" then return nil, "imapPopConfig.mailbox applies to imap only" end
+    config.mailbox = c.mailbox
+  end
+  if not M.absent(c.tlsOptions) then
+    local reject_unauthorized = c.tlsOptions.rejectUnauthorized
+    config.tlsOptions = { rejectUnauthorized = M.absent(reject_unauthorized) or reject_unauthorized }
+  end
+  ports.default_port(config.protocol, config.tls)  -- the protocol is one the worker can check
+  return config
+end
+
+function M.selftest()
+  assert(M.status("paused") == "disabled" and M.status("inactive") == "disabled" and M.status(nil) == "active")
+  assert(M.status("weird") == nil)
+  assert(M.bounded("checkInterval", nil) == 30 and M.bounded("checkInterval", 61) == nil and M.bounded("timeoutSeconds", 1) == 1)
+  assert(M.port(null) == nil and M.port(993) == 993 and select(2, M.port(0)) ~= nil)
+  local config = M.config({ protocol = "pop3", tls = true })
+  assert(config.protocol == "pop3" and config.tls == true and config.user == nil)
+  assert(M.config(nil).protocol == "imap" and M.config(nil).tls == false)
+  assert(select(2, M.config({ protocol = "smtp" })) ~= nil)
+end
+
+return M

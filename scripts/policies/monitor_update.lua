@@ -1,0 +1,60 @@
+-- policies/monitor_update.lua: decides every PATCH /api/imap-pop-monitors/:publicId.
+-- input.request: the fields to change; input.current: the stored monitor; input.actor as in create.
+-- Returns the whole monitor after the change, or a rejection. A readonly user may change
+-- only the status; global supporters nothing.
+local rules = require "lib/monitor_rules"
+
+local M = {
+  version = "1.0.0",
+  description = "Update policy for IMAP/POP monitors",
+}
+
+local editable = {
+  status = true, name = true, hostname = true, port = true, checkInterval = true, timeoutSeconds = true,
+  allowedCheckCountryCodes = true, imapPopConfig = true, config = true, notificationEmail = true,
+  notificationPhoneNumber = true,
+}
+
+function M.decide(input)
+  local request, actor, current = input.request, input.actor, input.current
+  if actor.globalSupporter then return rules.reject(403, "Forbidden: global supporters have read-only access") end
+  if actor.customerId ~= nil and actor.customerId ~= current.customerId then
+    return rules.reject(403, "Forbidden: token is scoped to another customer")
+  end
+  if request.customerId ~= nil and request.customerId ~= current.customerId then
+    return rules.reject(400, "customerId cannot be changed")
+  end
+  for key in pairs(request) do
+    if editable[key] and key ~= "status" and actor.role == "readonly" then
+      return rules.reject(403, "Forbidden: readonly users may change only the status (not " .. key .. ")")
+    end
+  end
+
+  local monitor = {}
+  for key, value in pairs(current) do monitor[key] = value end
+  local function take(key, rule, ...)
+    if request[key] == nil then return nil end
+    local value, problem = rule(...)
+    if problem then return problem end
+    monitor[key] = value
+  end
+  local problem = take("status", rules.status, request.status)
+    or take("name", rules.name, request.name)
+    or take("hostname", rules.hostname, request.hostname)
+    or take("port", rules.port, request.port)
+    or take("checkInterval", rules.bounded, "checkInterval", request.checkInterval)
+    or take("timeoutSeconds", rules.bounded, "timeoutSeconds", request.timeoutSeconds)
+    or take("notificationEmail", rules.email, request.notificationEmail)
+    or take("notificationPhoneNumber", rules.phone, request.notificationPhoneNumber)
+    or take("allowedCheckCountryCodes", rules.country_codes, request.allowedCheckCountryCodes)
+  if problem then return rules.reject(400, problem) end
+  local config = request.imapPopConfig
+  if config == nil then config = request.config end
+  if config ~= nil then
+    monitor.config, problem = rules.config(config)
+    if problem then return rules.reject(400, problem) end
+  end
+  return { monitor = monitor }
+end
+
+return M
