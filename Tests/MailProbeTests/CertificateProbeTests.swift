@@ -8,7 +8,7 @@ struct CertificateProbeTests {
           arguments: [MailProtocol.imap, .pop3], [SessionConfiguration.Security.implicitTLS, .startTLS])
     func untrusted(_ mailProtocol: MailProtocol, _ security: SessionConfiguration.Security) async throws {
         let server = try DovecotFixture.valid.get()
-        let port = Self.port(server, mailProtocol, security)
+        let port = DovecotFixture.port(server, mailProtocol, security)
         let registry = ProbeRegistry(transport: try DovecotFixture.systemTransport.get())
         let rejected = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security))
         #expect(rejected.category == .certificateInvalid, "\(rejected.message ?? "")")
@@ -50,14 +50,5 @@ struct CertificateProbeTests {
         let insecure = await registry.check(
             DovecotFixture.target(.imap, port: other.ports.imaps, security: .implicitTLS, verify: false))
         #expect(insecure.ok, "\(insecure.message ?? "")")
-    }
-
-    static func port(_ server: DovecotServer, _ mailProtocol: MailProtocol, _ security: SessionConfiguration.Security) -> Int {
-        switch (mailProtocol, security) {
-        case (.imap, .implicitTLS): server.ports.imaps
-        case (.imap, _): server.ports.imap
-        case (.pop3, .implicitTLS): server.ports.pop3s
-        case (.pop3, _): server.ports.pop3
-        }
     }
 }

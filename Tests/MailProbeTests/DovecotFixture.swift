@@ -13,6 +13,16 @@ enum DovecotFixture {
     /// The system store only: the tests' CA is unknown.
     static let systemTransport = Result { try ProbeTransport() }
 
+    /// The server's port for a protocol and security mode (STARTTLS uses the plain port).
+    static func port(_ server: DovecotServer, _ mailProtocol: MailProtocol, _ security: SessionConfiguration.Security) -> Int {
+        switch (mailProtocol, security) {
+        case (.imap, .implicitTLS): server.ports.imaps
+        case (.imap, _): server.ports.imap
+        case (.pop3, .implicitTLS): server.ports.pop3s
+        case (.pop3, _): server.ports.pop3
+        }
+    }
+
     static func target(
         _ mailProtocol: MailProtocol, port: Int, security: SessionConfiguration.Security, user: String? = "alice",
         password: String? = nil, verify: Bool = true, timeout: Duration = .seconds(10), host: String = "127.0.0.1"

@@ -9,14 +9,7 @@ struct DovecotProbeTests {
         let security: SessionConfiguration.Security
         var testDescription: String { "\(mailProtocol) \(security)" }
 
-        func port(_ server: DovecotServer) -> Int {
-            switch (mailProtocol, security) {
-            case (.imap, .implicitTLS): server.ports.imaps
-            case (.imap, _): server.ports.imap
-            case (.pop3, .implicitTLS): server.ports.pop3s
-            case (.pop3, _): server.ports.pop3
-            }
-        }
+        func port(_ server: DovecotServer) -> Int { DovecotFixture.port(server, mailProtocol, security) }
     }
 
     static let cases = [

@@ -79,8 +79,10 @@ public final class DovecotServer: Sendable {
         while Date() < deadline, ports.all.contains(where: FreePorts.accepts) { usleep(2_000) }
     }
 
-    public var masterPID: pid_t? {
-        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+    public var masterPID: pid_t? { Self.readPID(pidFile) }
+
+    static func readPID(_ path: String) -> pid_t? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
             let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
         else { return nil }
         return pid
@@ -248,9 +250,7 @@ enum ProcessCleanup {
 
     private static func killAll() {
         for directory in directories.withLock({ $0 }) {
-            guard let text = try? String(contentsOfFile: directory + "/run/master.pid", encoding: .utf8),
-                let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
-            else { continue }
+            guard let pid = DovecotServer.readPID(directory + "/run/master.pid") else { continue }
             killpg(pid, SIGKILL)
             try? FileManager.default.removeItem(atPath: directory)
         }
