@@ -14,7 +14,7 @@ build: deps
 
 run: build
 	$(SWIFT) run mailmon scripts check $(SCRIPTS)
-	$(SWIFT) run mailmon serve --scripts $(SCRIPTS)
+	$(SWIFT) run mailmon run --scripts $(SCRIPTS)
 
 test: deps
 	$(SWIFT) test

@@ -19,6 +19,7 @@ public struct APIError: HTTPResponseError {
         case 404: "Not Found"
         case 409: "Conflict"
         case 413: "Content Too Large"
+        case 429: "Too Many Requests"
         case 500: "Internal Server Error"
         default: nil
         }

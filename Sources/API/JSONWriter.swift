@@ -72,6 +72,12 @@ struct JSONWriter {
         needsComma = true
     }
 
+    mutating func null() {
+        separate()
+        text += "null"
+        needsComma = true
+    }
+
     mutating func value(_ string: String) {
         separate()
         append(string: string)

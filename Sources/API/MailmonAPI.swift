@@ -9,12 +9,24 @@ public struct APIDependencies: Sendable {
     public var monitors: MonitorService
     public var customers: CustomerService
     public var scripts: ScriptLibrary
+    public var history: MonitorHistoryService
 
-    public init(access: any AccessRepository, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary) {
+    public init(
+        access: any AccessRepository, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary,
+        history: MonitorHistoryService
+    ) {
         self.access = access
         self.monitors = monitors
         self.customers = customers
         self.scripts = scripts
+        self.history = history
+    }
+
+    /// Everything from one runtime (the worker settings shape triggered checks).
+    public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings()) {
+        self.init(
+            access: runtime.database, monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library,
+            history: runtime.history(settings: settings))
     }
 }
 
@@ -25,6 +37,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     router.get("health") { _, _ in Response.json { json in json.object { json in json.field("status", "ok") } } }
     let api = router.group("api").add(middleware: BearerAuthMiddleware(access: dependencies.access))
     MonitorRoutes(service: dependencies.monitors).add(to: api)
+    MonitorHistoryRoutes(service: dependencies.history).add(to: api)
     CustomerRoutes(service: dependencies.customers).add(to: api)
     ScriptRoutes(library: dependencies.scripts).add(to: api)
     return router

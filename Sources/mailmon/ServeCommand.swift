@@ -5,18 +5,53 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Options shared by `serve` (and later `run`): flags win over MAILMON_* variables.
+/// Options shared by `serve`, `worker` and `run`: flags win over MAILMON_* variables,
+/// which win over the config file.
 struct ServerOptions: ParsableArguments {
+    @Option(help: "JSON config file (env MAILMON_CONFIG).") var config: String?
     @Option(help: "Address to listen on (env MAILMON_HOSTNAME).") var hostname: String?
     @Option(help: "Port to listen on (env MAILMON_PORT).") var port: Int?
     @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
     @Option(help: "Script directory (env MAILMON_SCRIPTS).") var scripts: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
-    var resolvedHostname: String { hostname ?? environment["MAILMON_HOSTNAME"] ?? "127.0.0.1" }
-    var resolvedPort: Int { port ?? environment["MAILMON_PORT"].flatMap(Int.init) ?? 8080 }
-    var resolvedDatabase: String { database ?? environment["MAILMON_DATABASE"] ?? "data/mailmon.sqlite" }
-    var resolvedScripts: String { scripts ?? environment["MAILMON_SCRIPTS"] ?? "scripts" }
+    func file() throws -> MailmonConfiguration { try MailmonConfiguration.load(config ?? environment["MAILMON_CONFIG"]) }
+    func resolvedHostname(_ file: MailmonConfiguration) -> String {
+        hostname ?? environment["MAILMON_HOSTNAME"] ?? file.server?.hostname ?? "127.0.0.1"
+    }
+    func resolvedPort(_ file: MailmonConfiguration) -> Int {
+        port ?? environment["MAILMON_PORT"].flatMap(Int.init) ?? file.server?.port ?? 8080
+    }
+    func resolvedDatabase(_ file: MailmonConfiguration) -> String {
+        database ?? environment["MAILMON_DATABASE"] ?? file.database ?? "data/mailmon.sqlite"
+    }
+    func resolvedScripts(_ file: MailmonConfiguration) -> String { scripts ?? environment["MAILMON_SCRIPTS"] ?? file.scripts ?? "scripts" }
+
+    /// Opens the runtime (database, scripts), prints the bootstrap token on an empty database, installs SIGHUP.
+    func openRuntime(_ file: MailmonConfiguration, logger: Logger) async throws -> MailmonRuntime {
+        let runtime = try await MailmonRuntime.open(
+            databasePath: resolvedDatabase(file), scriptsDirectory: resolvedScripts(file), logger: logger,
+            additionalTrustRootsFile: file.trustedCAFile)
+        if let token = try await AccessTokens.bootstrap(runtime.database) {
+            print("Created the default organization and an admin. Admin token (shown once, keep it):\n\n    \(token)\n")
+            fflush(nil)
+        }
+        ReloadSignal.install(library: runtime.library, logger: logger)
+        return runtime
+    }
+
+    func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(APIDependencies(runtime: runtime, settings: file.worker ?? WorkerSettings())),
+            configuration: .init(address: .hostname(resolvedHostname(file), port: resolvedPort(file)), serverName: "mailmon"),
+            logger: logger)
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "mailmon")
+        logger.logLevel = ProcessInfo.processInfo.environment["MAILMON_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
 }
 
 struct ServeCommand: AsyncParsableCommand {
@@ -26,21 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        var logger = Logger(label: "mailmon")
-        logger.logLevel = .info
-        let runtime = try await MailmonRuntime.open(
-            databasePath: options.resolvedDatabase, scriptsDirectory: options.resolvedScripts, logger: logger)
-        if let token = try await AccessTokens.bootstrap(runtime.database) {
-            print("Created the default organization and an admin. Admin token (shown once, keep it):\n\n    \(token)\n")
-            fflush(nil)
-        }
-        ReloadSignal.install(library: runtime.library, logger: logger)
-        let router = buildRouter(
-            APIDependencies(access: runtime.database, monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library))
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(options.resolvedHostname, port: options.resolvedPort), serverName: "mailmon"),
-            logger: logger)
-        try await app.runService()
+        let logger = ServerOptions.logger
+        let file = try options.file()
+        let runtime = try await options.openRuntime(file, logger: logger)
+        try await options.application(runtime, file, logger: logger).runService()
     }
 }

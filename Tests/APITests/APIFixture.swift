@@ -29,8 +29,7 @@ struct APIFixture {
     }
 
     var application: some ApplicationProtocol {
-        Application(router: buildRouter(APIDependencies(
-            access: runtime.database, monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library)))
+        Application(router: buildRouter(APIDependencies(runtime: runtime)))
     }
 
     static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -28,12 +28,14 @@ extension AppDatabase: MonitorRepository {
     public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor? {
         try await pool.write { db in
             var arguments = Self.arguments(fields)
-            _ = arguments.append(contentsOf: [StoredTime.milliseconds(date), id])
+            _ = arguments.append(contentsOf: [StoredTime.milliseconds(date), fields.checkInterval, id])
             try db.execute(
                 sql: """
                     UPDATE monitor SET name = ?, hostname = ?, port = ?, checkInterval = ?, timeoutSeconds = ?, status = ?,
                       config = ?, notificationEmail = ?, notificationPhoneNumber = ?, allowedCheckCountryCodes = ?,
-                      policyVersion = ?, updatedAt = ? WHERE id = ?
+                      policyVersion = ?, updatedAt = ?,
+                      nextCheckAt = CASE WHEN status = 'disabled' OR checkInterval != ? THEN NULL ELSE nextCheckAt END
+                    WHERE id = ?
                     """, arguments: arguments)
             return db.changesCount == 0 ? nil : try Self.monitor(db, id: id)
         }

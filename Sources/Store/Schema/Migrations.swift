@@ -97,6 +97,50 @@ enum Migrations {
             }
             try db.create(index: "monitor_organization", on: "monitor", columns: ["organizationId", "id"])
         }
+        migrator.registerMigration("v2: schedule and claims, incident messages, alert outbox and channels, check details") { db in
+            // The schedule lives in the monitor row: a worker claims due rows in a write
+            // transaction (claimedBy/claimedUntil) so two workers never run the same check.
+            try db.alter(table: "monitor") { t in
+                t.add(column: "nextCheckAt", .integer)
+                t.add(column: "claimedBy", .text)
+                t.add(column: "claimedUntil", .integer)
+            }
+            try db.create(index: "monitor_due", on: "monitor", columns: ["status", "nextCheckAt"])
+            try db.alter(table: "checkResult") { t in
+                t.add(column: "dueAt", .integer)
+                t.add(column: "details", .text)
+                t.add(column: "hookError", .text)
+            }
+            try db.alter(table: "incident") { t in
+                t.add(column: "message", .text)
+            }
+            try db.create(index: "incident_monitor_status", on: "incident", columns: ["monitorId", "status"])
+            try db.create(index: "alert_incident", on: "alert", columns: ["incidentId"])
+            // Deliveries still owed: written with the incident decision, removed when done.
+            try db.create(table: "alertOutbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("incident", onDelete: .cascade).notNull()
+                t.column("type", .text).notNull()
+                t.column("channelName", .text).notNull()
+                t.column("recipient", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .integer).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(index: "alertOutbox_due", on: "alertOutbox", columns: ["nextAttemptAt"])
+            // Webhook (and Slack-compatible) receivers of an organization or one customer.
+            try db.create(table: "alertChannel") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("organization", onDelete: .cascade).notNull()
+                t.belongsTo("customer", onDelete: .cascade)
+                t.column("type", .text).notNull().check { ["webhook", "slack"].contains($0) }
+                t.column("name", .text).notNull()
+                t.column("url", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import Store
+
+/// Delivers the outbox: each attempt becomes an alert-history row; a failed one is
+/// retried with doubling delays up to `alertAttempts`, then given up. The outbox is
+/// in the database, so a restart resends nothing already recorded as sent and
+/// loses nothing still owed.
+public struct AlertDispatcher: Service {
+    let alerts: any AlertRepository
+    let senders: AlertSenders
+    let settings: WorkerSettings
+    let clock: any WorkerClock
+    let wake: WakeSignal
+    let logger: Logger
+
+    public init(
+        alerts: any AlertRepository, senders: AlertSenders, settings: WorkerSettings, clock: any WorkerClock, wake: WakeSignal,
+        logger: Logger
+    ) {
+        self.alerts = alerts
+        self.senders = senders
+        self.settings = settings
+        self.clock = clock
+        self.wake = wake
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await deliverDue()
+            } catch {
+                logger.error("alerts: \(error)")
+            }
+            var wait = settings.pollSeconds
+            if let next = try? await alerts.nextDeliveryAt() { wait = min(wait, max(0.005, next.timeIntervalSince(clock.now()))) }
+            await wake.wait(upTo: .milliseconds(Int64(wait * 1000)), clock: clock)
+        }
+    }
+
+    /// Attempts every delivery due now, a few at a time; returns how many were attempted.
+    @discardableResult
+    public func deliverDue() async throws -> Int {
+        let due = try await alerts.dueDeliveries(now: clock.now(), limit: 64)
+        await withTaskGroup(of: Void.self) { group in
+            for (index, delivery) in due.enumerated() {
+                if index >= 8 { await group.next() }
+                group.addTask { await attempt(delivery) }
+            }
+        }
+        return due.count
+    }
+
+    func attempt(_ delivery: PendingDelivery) async {
+        var failure: String?
+        if let sender = senders[AlertChannelType(rawValue: delivery.type) ?? .webhook] {
+            do {
+                try await sender.send(delivery)
+            } catch {
+                failure = String(describing: error)
+            }
+        } else {
+            failure = "no \(delivery.type) channel is configured (see docs/operations.md)"
+        }
+        let now = clock.now()
+        var retryAt: Date?
+        if failure != nil, delivery.attempts + 1 < settings.alertAttempts {
+            retryAt = now.addingTimeInterval(settings.alertRetrySeconds * pow(2, Double(delivery.attempts)))
+        }
+        do {
+            try await alerts.recordAttempt(delivery, sent: failure == nil, error: failure, at: now, retryAt: retryAt)
+        } catch {
+            logger.error("alerts: could not record attempt of delivery \(delivery.id): \(error)")
+        }
+        if let failure {
+            logger.warning("alert \(delivery.type) for incident \(delivery.incidentId) failed: \(failure)")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+public import Foundation
+
+public enum AlertChannelType: String, Sendable, Hashable, Codable, CaseIterable {
+    case email, sms, webhook, slack
+}
+
+/// One delivery attempt: the alert history.
+public struct AlertAttempt: Sendable, Hashable {
+    public var id: Int64
+    public var incidentId: Int64
+    public var type: String
+    /// `sent` or `failed`.
+    public var status: String
+    public var channelName: String
+    public var sentAt: Date?
+    public var errorMessage: String?
+}
+
+/// A delivery still owed (the outbox): it survives restarts until sent or given up.
+public struct PendingDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var incidentId: Int64
+    public var type: String
+    public var channelName: String
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var attempts: Int
+    public var nextAttemptAt: Date
+}
+
+/// A webhook receiver of an organization, or of one of its customers.
+public struct AlertChannel: Sendable, Hashable {
+    public var id: Int64
+    public var organizationId: Int64
+    public var customerId: Int64?
+    public var type: AlertChannelType
+    public var name: String
+    public var url: String
+    public var createdAt: Date
+}
+
+public protocol AlertRepository: Sendable {
+    /// Owed deliveries due at `now`, oldest first.
+    func dueDeliveries(now: Date, limit: Int) async throws -> [PendingDelivery]
+    /// The earliest retry time in the outbox.
+    func nextDeliveryAt() async throws -> Date?
+    /// Records an attempt; the delivery leaves the outbox unless `retryAt` is given.
+    func recordAttempt(_ delivery: PendingDelivery, sent: Bool, error: String?, at: Date, retryAt: Date?) async throws
+    func alerts(monitorId: Int64, limit: Int) async throws -> Page<AlertAttempt>
+    func alertChannels(organizationId: Int64, customerId: Int64?) async throws -> [AlertChannel]
+    func addAlertChannel(organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at: Date) async throws
+        -> AlertChannel
+    func deleteAlertChannel(id: Int64, organizationId: Int64) async throws -> Bool
+}

@@ -1,0 +1,89 @@
+public import Foundation
+import GRDB
+
+extension AppDatabase: AlertRepository {
+    public func dueDeliveries(now: Date, limit: Int) async throws -> [PendingDelivery] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alertOutbox WHERE nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
+                arguments: [StoredTime.milliseconds(now), limit]
+            ).map { row in
+                PendingDelivery(
+                    id: row["id"], incidentId: row["incidentId"], type: row["type"], channelName: row["channelName"],
+                    recipient: row["recipient"], subject: row["subject"], body: row["body"], attempts: row["attempts"],
+                    nextAttemptAt: StoredTime.date(row["nextAttemptAt"]))
+            }
+        }
+    }
+
+    public func nextDeliveryAt() async throws -> Date? {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT min(nextAttemptAt) FROM alertOutbox").map(StoredTime.date) }
+    }
+
+    public func recordAttempt(_ delivery: PendingDelivery, sent: Bool, error: String?, at date: Date, retryAt: Date?) async throws {
+        try await pool.write { db in
+            // Gone from the outbox: its incident (or monitor) was deleted meanwhile.
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM alertOutbox WHERE id = ?", arguments: [delivery.id]) != nil else { return }
+            try db.execute(
+                sql: "INSERT INTO alert (incidentId, type, status, channelName, sentAt, errorMessage) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [delivery.incidentId, delivery.type, sent ? "sent" : "failed", delivery.channelName, StoredTime.milliseconds(date), error])
+            if let retryAt {
+                try db.execute(
+                    sql: "UPDATE alertOutbox SET attempts = attempts + 1, nextAttemptAt = ? WHERE id = ?",
+                    arguments: [StoredTime.milliseconds(retryAt), delivery.id])
+            } else {
+                try db.execute(sql: "DELETE FROM alertOutbox WHERE id = ?", arguments: [delivery.id])
+            }
+        }
+    }
+
+    public func alerts(monitorId: Int64, limit: Int) async throws -> Page<AlertAttempt> {
+        try await pool.read { db in
+            let join = "FROM alert a JOIN incident i ON i.id = a.incidentId WHERE i.monitorId = ?"
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(join)", arguments: [monitorId]) ?? 0
+            let items = try Row.fetchAll(db, sql: "SELECT a.* \(join) ORDER BY a.id DESC LIMIT ?", arguments: [monitorId, limit]).map { row in
+                let sent: Int64? = row["sentAt"]
+                return AlertAttempt(
+                    id: row["id"], incidentId: row["incidentId"], type: row["type"], status: row["status"], channelName: row["channelName"],
+                    sentAt: sent.map(StoredTime.date), errorMessage: row["errorMessage"])
+            }
+            return Page(items: items, total: total, page: 1, perPage: limit)
+        }
+    }
+
+    public func alertChannels(organizationId: Int64, customerId: Int64?) async throws -> [AlertChannel] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM alertChannel WHERE organizationId = ? AND (customerId IS NULL OR customerId = ?) ORDER BY id",
+                arguments: [organizationId, customerId]
+            ).map(Self.alertChannel(row:))
+        }
+    }
+
+    public func addAlertChannel(
+        organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at date: Date
+    ) async throws -> AlertChannel {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO alertChannel (organizationId, customerId, type, name, url, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [organizationId, customerId, type.rawValue, name, url, StoredTime.milliseconds(date)])
+            return AlertChannel(
+                id: db.lastInsertedRowID, organizationId: organizationId, customerId: customerId, type: type, name: name, url: url,
+                createdAt: date)
+        }
+    }
+
+    public func deleteAlertChannel(id: Int64, organizationId: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM alertChannel WHERE id = ? AND organizationId = ?", arguments: [id, organizationId])
+            return db.changesCount > 0
+        }
+    }
+
+    static func alertChannel(row: Row) -> AlertChannel {
+        AlertChannel(
+            id: row["id"], organizationId: row["organizationId"], customerId: row["customerId"],
+            type: AlertChannelType(rawValue: row["type"]) ?? .webhook, name: row["name"], url: row["url"],
+            createdAt: StoredTime.date(row["createdAt"]))
+    }
+}

@@ -1,0 +1,149 @@
+public import Foundation
+import GRDB
+
+extension AppDatabase: CheckHistoryRepository {
+    public func recentResults(monitorId: Int64, limit: Int) async throws -> [CheckRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM checkResult WHERE monitorId = ? ORDER BY checkedAt DESC, id DESC LIMIT ?",
+                arguments: [monitorId, limit]
+            ).map(Self.checkRecord(row:))
+        }
+    }
+
+    public func results(monitorId: Int64, from: Date, to: Date) async throws -> [CheckRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM checkResult WHERE monitorId = ? AND checkedAt >= ? AND checkedAt < ? ORDER BY checkedAt, id",
+                arguments: [monitorId, StoredTime.milliseconds(from), StoredTime.milliseconds(to)]
+            ).map(Self.checkRecord(row:))
+        }
+    }
+
+    public func openIncidents(monitorId: Int64) async throws -> [Incident] {
+        try await pool.read { db in try Self.activeIncidents(db, monitorId: monitorId) }
+    }
+
+    public func recordCheck(monitorId: Int64, outcome: CheckOutcome) async throws -> RecordedCheck? {
+        try await pool.write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM monitor WHERE id = ?", arguments: [monitorId]) != nil else { return nil }
+            let check = try Self.insertResult(db, monitorId: monitorId, outcome.result)
+            let checkedAt = StoredTime.milliseconds(outcome.result.checkedAt)
+            if let next = outcome.nextCheckAt {
+                try db.execute(
+                    sql: "UPDATE monitor SET lastCheckedAt = ?, nextCheckAt = ?, claimedBy = NULL, claimedUntil = NULL WHERE id = ?",
+                    arguments: [checkedAt, StoredTime.milliseconds(next), monitorId])
+            } else {
+                try db.execute(
+                    sql: "UPDATE monitor SET lastCheckedAt = max(coalesce(lastCheckedAt, 0), ?) WHERE id = ?", arguments: [checkedAt, monitorId])
+            }
+            var active = try Self.activeIncidents(db, monitorId: monitorId)
+            var resolved: [Incident] = []
+            for id in Set(outcome.resolve) {
+                guard let index = active.firstIndex(where: { $0.id == id }) else { continue }
+                try db.execute(sql: "UPDATE incident SET status = 'resolved', endedAt = ? WHERE id = ?", arguments: [checkedAt, id])
+                var incident = active.remove(at: index)
+                incident.status = .resolved
+                incident.endedAt = outcome.result.checkedAt
+                resolved.append(incident)
+            }
+            var opened: [Incident] = []
+            for opening in outcome.open where !active.contains(where: { $0.type == opening.type }) {
+                try db.execute(
+                    sql: "INSERT INTO incident (monitorId, type, status, message, startedAt) VALUES (?, ?, 'active', ?, ?)",
+                    arguments: [monitorId, opening.type, opening.message, checkedAt])
+                let incident = Incident(
+                    id: db.lastInsertedRowID, monitorId: monitorId, type: opening.type, status: .active, message: opening.message,
+                    startedAt: outcome.result.checkedAt, endedAt: nil)
+                active.append(incident)
+                opened.append(incident)
+            }
+            var queued = 0
+            let known = Dictionary((active + resolved).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for delivery in outcome.deliveries {
+                let incidentId: Int64?
+                switch delivery.incident {
+                case .existing(let id): incidentId = known[id]?.id
+                case .opened(let type): incidentId = opened.first { $0.type == type }?.id
+                }
+                guard let incidentId else { continue }
+                try db.execute(
+                    sql: """
+                        INSERT INTO alertOutbox (incidentId, type, channelName, recipient, subject, body, nextAttemptAt, createdAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        incidentId, delivery.type, delivery.channelName, delivery.recipient, delivery.subject, delivery.body, checkedAt,
+                        checkedAt,
+                    ])
+                queued += 1
+            }
+            return RecordedCheck(check: check, opened: opened, resolved: resolved, deliveriesQueued: queued)
+        }
+    }
+
+    public func incidents(monitorId: Int64, limit: Int) async throws -> Page<Incident> {
+        try await pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident WHERE monitorId = ?", arguments: [monitorId]) ?? 0
+            let items = try Row.fetchAll(
+                db, sql: "SELECT * FROM incident WHERE monitorId = ? ORDER BY startedAt DESC, id DESC LIMIT ?", arguments: [monitorId, limit]
+            ).map(Self.incident(row:))
+            return Page(items: items, total: total, page: 1, perPage: limit)
+        }
+    }
+
+    public func incidents(monitorId: Int64, overlapping from: Date, _ to: Date) async throws -> [Incident] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM incident WHERE monitorId = ? AND startedAt < ? AND (endedAt IS NULL OR endedAt >= ?) ORDER BY startedAt, id",
+                arguments: [monitorId, StoredTime.milliseconds(to), StoredTime.milliseconds(from)]
+            ).map(Self.incident(row:))
+        }
+    }
+
+    public func pruneResults(before date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM checkResult WHERE checkedAt < ?", arguments: [StoredTime.milliseconds(date)])
+            return db.changesCount
+        }
+    }
+
+    private static func insertResult(_ db: Database, monitorId: Int64, _ r: NewCheckResult) throws -> CheckRecord {
+        try db.execute(
+            sql: """
+                INSERT INTO checkResult (monitorId, checkedAt, dueAt, ok, category, message, timings, messageCount,
+                  certificateNotAfter, details, hookVersion, hookError) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                monitorId, StoredTime.milliseconds(r.checkedAt), r.dueAt.map(StoredTime.milliseconds), r.ok, r.category, r.message,
+                r.timings, r.messageCount, r.certificateNotAfter.map(StoredTime.milliseconds), r.details, r.hookVersion, r.hookError,
+            ])
+        return CheckRecord(id: db.lastInsertedRowID, monitorId: monitorId, result: r)
+    }
+
+    static func activeIncidents(_ db: Database, monitorId: Int64) throws -> [Incident] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM incident WHERE monitorId = ? AND status = 'active' ORDER BY startedAt, id", arguments: [monitorId]
+        ).map(incident(row:))
+    }
+
+    static func incident(row: Row) -> Incident {
+        let ended: Int64? = row["endedAt"]
+        return Incident(
+            id: row["id"], monitorId: row["monitorId"], type: row["type"], status: IncidentStatus(rawValue: row["status"]) ?? .resolved,
+            message: row["message"], startedAt: StoredTime.date(row["startedAt"]), endedAt: ended.map(StoredTime.date))
+    }
+
+    static func checkRecord(row: Row) -> CheckRecord {
+        let due: Int64? = row["dueAt"]
+        let notAfter: Int64? = row["certificateNotAfter"]
+        return CheckRecord(
+            id: row["id"], monitorId: row["monitorId"],
+            result: NewCheckResult(
+                checkedAt: StoredTime.date(row["checkedAt"]), dueAt: due.map(StoredTime.date), ok: row["ok"], category: row["category"],
+                message: row["message"], timings: row["timings"], messageCount: row["messageCount"],
+                certificateNotAfter: notAfter.map(StoredTime.date), details: row["details"], hookVersion: row["hookVersion"],
+                hookError: row["hookError"]))
+    }
+}
