@@ -10,23 +10,26 @@ public struct APIDependencies: Sendable {
     public var customers: CustomerService
     public var scripts: ScriptLibrary
     public var history: MonitorHistoryService
+    public var alertChannels: AlertChannelService
 
     public init(
         access: any AccessRepository, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary,
-        history: MonitorHistoryService
+        history: MonitorHistoryService, alertChannels: AlertChannelService
     ) {
         self.access = access
         self.monitors = monitors
         self.customers = customers
         self.scripts = scripts
         self.history = history
+        self.alertChannels = alertChannels
     }
 
     /// Everything from one runtime (the worker settings shape triggered checks).
     public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings()) {
         self.init(
             access: runtime.database, monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library,
-            history: runtime.history(settings: settings))
+            history: runtime.history(settings: settings),
+            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database))
     }
 }
 
@@ -38,6 +41,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     let api = router.group("api").add(middleware: BearerAuthMiddleware(access: dependencies.access))
     MonitorRoutes(service: dependencies.monitors).add(to: api)
     MonitorHistoryRoutes(service: dependencies.history).add(to: api)
+    AlertChannelRoutes(service: dependencies.alertChannels).add(to: api)
     CustomerRoutes(service: dependencies.customers).add(to: api)
     ScriptRoutes(library: dependencies.scripts).add(to: api)
     return router

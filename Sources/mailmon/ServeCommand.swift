@@ -40,6 +40,13 @@ struct ServerOptions: ParsableArguments {
         return runtime
     }
 
+    /// Reads the config, opens the runtime and hands both (with the logger) to `body`.
+    func withRuntime(_ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
+        let logger = Self.logger
+        let file = try file()
+        try await body(try await openRuntime(file, logger: logger), file, logger)
+    }
+
     func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) -> some ApplicationProtocol {
         Application(
             router: buildRouter(APIDependencies(runtime: runtime, settings: file.worker ?? WorkerSettings())),
@@ -61,9 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let logger = ServerOptions.logger
-        let file = try options.file()
-        let runtime = try await options.openRuntime(file, logger: logger)
-        try await options.application(runtime, file, logger: logger).runService()
+        try await options.withRuntime { runtime, file, logger in
+            try await options.application(runtime, file, logger: logger).runService()
+        }
     }
 }

@@ -13,10 +13,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let logger = ServerOptions.logger
-        let file = try options.file()
-        let runtime = try await options.openRuntime(file, logger: logger)
-        try await WorkerServices.run(runtime, file, extra: [], logger: logger)
+        try await options.withRuntime { runtime, file, logger in
+            try await WorkerServices.run(runtime, file, extra: [], logger: logger)
+        }
     }
 }
 
@@ -28,10 +27,9 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let logger = ServerOptions.logger
-        let file = try options.file()
-        let runtime = try await options.openRuntime(file, logger: logger)
-        try await WorkerServices.run(runtime, file, extra: [options.application(runtime, file, logger: logger)], logger: logger)
+        try await options.withRuntime { runtime, file, logger in
+            try await WorkerServices.run(runtime, file, extra: [options.application(runtime, file, logger: logger)], logger: logger)
+        }
     }
 }
 

@@ -132,6 +132,23 @@ struct WorkerIncidentTests {
         dovecot.stop()
     }
 
+    @Test("an owed alert is leased to one dispatcher at a time, and is due again when the lease ends")
+    func outboxLease() async throws {
+        let dovecot = try DovecotServer.start()
+        let f = try await WorkerFixture.make()
+        _ = try await f.imapMonitor(dovecot, port: try FreePorts.take(1)[0])
+        try await f.scheduler.scheduleNew()
+        f.clock.advance(5)
+        #expect(try await f.scheduler.runDue().first?.deliveriesQueued == 1)
+        let database = f.runtime.database
+        async let first = database.claimDueDeliveries(now: f.clock.now(), limit: 10, lease: 300)
+        async let second = database.claimDueDeliveries(now: f.clock.now(), limit: 10, lease: 300)
+        let (a, b) = try await (first, second)
+        #expect(a.count + b.count == 1, "exactly one dispatcher holds it")
+        #expect(try await database.claimDueDeliveries(now: f.clock.now().addingTimeInterval(301), limit: 10, lease: 300).count == 1)
+        dovecot.stop()
+    }
+
     @Test("a certificate expiring within the warning window is its own incident, raised once")
     func certificateExpiring() async throws {
         let dovecot = try DovecotServer.start()

@@ -43,7 +43,8 @@ public struct AlertDispatcher: Service {
     /// Attempts every delivery due now, a few at a time; returns how many were attempted.
     @discardableResult
     public func deliverDue() async throws -> Int {
-        let due = try await alerts.dueDeliveries(now: clock.now(), limit: 64)
+        // Leased past any send's timeout: another worker never picks them up meanwhile.
+        let due = try await alerts.claimDueDeliveries(now: clock.now(), limit: 64, lease: 300)
         await withTaskGroup(of: Void.self) { group in
             for (index, delivery) in due.enumerated() {
                 if index >= 8 { await group.next() }

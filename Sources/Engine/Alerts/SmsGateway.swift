@@ -13,6 +13,16 @@ public struct SmsGateway: Sendable, Hashable, Codable {
         self.headers = headers
         self.from = from
     }
+
+    enum CodingKeys: String, CodingKey { case url, headers, from }
+
+    /// `headers` and `from` may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            url: try c.decode(String.self, forKey: .url), headers: try c.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
+            from: try c.decodeIfPresent(String.self, forKey: .from))
+    }
 }
 
 struct SmsSender: AlertSender {

@@ -53,7 +53,7 @@ public struct CheckExecutor: Sendable {
         }
         let input = HookInput(
             monitor: monitor, plan: plan, result: result, checkedAt: startedAt,
-            history: try await history.recentResults(monitorId: monitor.id, limit: settings.historyLength),
+            history: try await history.recentResults(monitorId: monitor.id, limit: max(settings.historyLength, failureThreshold)),
             openIncidents: try await history.openIncidents(monitorId: monitor.id),
             channels: try await alerts.alertChannels(organizationId: monitor.organizationId, customerId: monitor.customerId),
             failureThreshold: failureThreshold, certificateWarningDays: settings.certificateWarningDays)

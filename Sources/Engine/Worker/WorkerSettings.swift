@@ -3,7 +3,8 @@ import Foundation
 /// How the worker schedules, bounds and keeps its work. Every field has a default
 /// (see docs/operations.md); a config file's `worker` section may set any of them.
 public struct WorkerSettings: Sendable, Codable, Hashable {
-    /// This worker's name in claims (default: host name and process id).
+    /// This worker's name in claims (default: the host name). A restarted worker gives
+    /// back the claims held under its name; several workers on one host need distinct names.
     public var workerId: String
     /// Checks in flight at most; due checks beyond it wait in the database.
     public var concurrency: Int
@@ -40,7 +41,7 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
     }
 
     public static var defaultWorkerId: String {
-        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        ProcessInfo.processInfo.hostName
     }
 
     /// Decodes a partial `worker` section: missing keys keep their defaults.

@@ -43,12 +43,18 @@ public struct AlertChannel: Sendable, Hashable {
 public protocol AlertRepository: Sendable {
     /// Owed deliveries due at `now`, oldest first.
     func dueDeliveries(now: Date, limit: Int) async throws -> [PendingDelivery]
+    /// Like `dueDeliveries`, but leases them for `lease` seconds (their next attempt moves
+    /// out of reach) in one write transaction, so two workers never send the same one.
+    func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [PendingDelivery]
     /// The earliest retry time in the outbox.
     func nextDeliveryAt() async throws -> Date?
     /// Records an attempt; the delivery leaves the outbox unless `retryAt` is given.
     func recordAttempt(_ delivery: PendingDelivery, sent: Bool, error: String?, at: Date, retryAt: Date?) async throws
     func alerts(monitorId: Int64, limit: Int) async throws -> Page<AlertAttempt>
+    /// The organization's channels plus those of `customerId` (the ones a monitor of that customer alerts).
     func alertChannels(organizationId: Int64, customerId: Int64?) async throws -> [AlertChannel]
+    /// Every channel of the organization, its customers' included.
+    func allAlertChannels(organizationId: Int64) async throws -> [AlertChannel]
     func addAlertChannel(organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at: Date) async throws
         -> AlertChannel
     func deleteAlertChannel(id: Int64, organizationId: Int64) async throws -> Bool

@@ -3,16 +3,29 @@ import GRDB
 
 extension AppDatabase: AlertRepository {
     public func dueDeliveries(now: Date, limit: Int) async throws -> [PendingDelivery] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM alertOutbox WHERE nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
-                arguments: [StoredTime.milliseconds(now), limit]
-            ).map { row in
-                PendingDelivery(
-                    id: row["id"], incidentId: row["incidentId"], type: row["type"], channelName: row["channelName"],
-                    recipient: row["recipient"], subject: row["subject"], body: row["body"], attempts: row["attempts"],
-                    nextAttemptAt: StoredTime.date(row["nextAttemptAt"]))
+        try await pool.read { db in try Self.dueDeliveries(db, now: now, limit: limit) }
+    }
+
+    public func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [PendingDelivery] {
+        try await pool.write { db in
+            let due = try Self.dueDeliveries(db, now: now, limit: limit)
+            let until = StoredTime.milliseconds(now.addingTimeInterval(lease))
+            for delivery in due {
+                try db.execute(sql: "UPDATE alertOutbox SET nextAttemptAt = ? WHERE id = ?", arguments: [until, delivery.id])
             }
+            return due
+        }
+    }
+
+    static func dueDeliveries(_ db: Database, now: Date, limit: Int) throws -> [PendingDelivery] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM alertOutbox WHERE nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
+            arguments: [StoredTime.milliseconds(now), limit]
+        ).map { row in
+            PendingDelivery(
+                id: row["id"], incidentId: row["incidentId"], type: row["type"], channelName: row["channelName"],
+                recipient: row["recipient"], subject: row["subject"], body: row["body"], attempts: row["attempts"],
+                nextAttemptAt: StoredTime.date(row["nextAttemptAt"]))
         }
     }
 
@@ -57,6 +70,13 @@ extension AppDatabase: AlertRepository {
                 db, sql: "SELECT * FROM alertChannel WHERE organizationId = ? AND (customerId IS NULL OR customerId = ?) ORDER BY id",
                 arguments: [organizationId, customerId]
             ).map(Self.alertChannel(row:))
+        }
+    }
+
+    public func allAlertChannels(organizationId: Int64) async throws -> [AlertChannel] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alertChannel WHERE organizationId = ? ORDER BY id", arguments: [organizationId])
+                .map(Self.alertChannel(row:))
         }
     }
 

@@ -1,0 +1,59 @@
+public import Foundation
+public import LuaHost
+public import Store
+
+/// Webhook and Slack receivers of an organization (or of one customer): listed by
+/// anyone who may read, added and removed by writers; a customer-scoped token
+/// sees and manages only its customer's channels.
+public struct AlertChannelService: Sendable {
+    let channels: any AlertRepository
+    let customers: any CustomerRepository
+
+    public init(channels: any AlertRepository, customers: any CustomerRepository) {
+        self.channels = channels
+        self.customers = customers
+    }
+
+    public func create(_ body: LuaValue, actor: Principal) async throws -> AlertChannel {
+        try Access.requireWrite(actor)
+        guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
+        guard let typeText = table["type"].stringValue, let type = AlertChannelType(rawValue: typeText), type == .webhook || type == .slack
+        else { throw DomainError.badRequest("type must be webhook or slack") }
+        guard let name = table["name"].stringValue, (1...100).contains(name.count) else {
+            throw DomainError.badRequest("name is required: a string of 1-100 characters")
+        }
+        guard let url = table["url"].stringValue, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host?.isEmpty == false
+        else { throw DomainError.badRequest("url must be an http or https URL") }
+        var customerId = actor.customerId
+        if !table["customerId"].isNil {
+            guard let identifier = table["customerId"].integerValue.map(String.init) ?? table["customerId"].stringValue else {
+                throw DomainError.badRequest("customerId must be a numeric id or a UUID")
+            }
+            guard let customer = try await CustomerLookup.find(identifier, in: customers), customer.organizationId == actor.organizationId
+            else { throw DomainError.notFound("Customer not found") }
+            if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
+            customerId = customer.id
+        }
+        return try await channels.addAlertChannel(
+            organizationId: actor.organizationId, customerId: customerId, type: type, name: name, url: url, at: Date())
+    }
+
+    public func list(actor: Principal) async throws -> [AlertChannel] {
+        let all = try await channels.alertChannels(organizationId: actor.organizationId, customerId: actor.customerId)
+        guard actor.customerId == nil else { return all }
+        return try await channels.allAlertChannels(organizationId: actor.organizationId)
+    }
+
+    public func delete(_ id: String, actor: Principal) async throws {
+        try Access.requireWrite(actor)
+        guard let number = Int64(id), number > 0 else { throw DomainError.badRequest("invalid alert channel id") }
+        guard let channel = try await list(actor: actor).first(where: { $0.id == number }) else {
+            throw DomainError.notFound("Alert channel not found")
+        }
+        if let scope = actor.customerId, channel.customerId != scope {
+            throw DomainError.forbidden("Forbidden: this channel belongs to the whole organization")
+        }
+        _ = try await channels.deleteAlertChannel(id: number, organizationId: actor.organizationId)
+    }
+}
