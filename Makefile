@@ -20,4 +20,6 @@ test: deps
 	$(SWIFT) test
 
 bench: deps
+	@tools/ensure-packages.sh python3
 	$(SWIFT) run -c release LuaHostBenchmark
+	$(SWIFT) run -c release ProbeBenchmark

@@ -109,7 +109,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "ProbeBenchmark",
-            dependencies: ["MailProbe", "MailmonTestSupport"],
+            dependencies: [
+                "MailProbe", "MailmonTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Benchmarks/ProbeBenchmark",
             swiftSettings: swiftSettings
         ),

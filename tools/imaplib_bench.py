@@ -2,8 +2,10 @@
 """Baseline benchmark: IMAPS LOGIN + SELECT INBOX + LOGOUT with Python's imaplib.
 
 Runs COUNT checks spread over THREADS threads against an IMAPS (implicit TLS)
-server, certificate verification OFF (test servers use self-signed certs), and
-prints one JSON line followed by one human-readable line:
+server and prints one JSON line followed by one human-readable line. Certificate
+verification is OFF (test servers use self-signed certs) unless --cafile is given:
+then the chain is verified against the system roots plus that PEM bundle, and the
+host name (or IP address) against the certificate.
 
   checks/s          = successful checks / wall-clock seconds of the run
   cpu ms per check  = (user + sys CPU of this Python process over the run,
@@ -12,7 +14,9 @@ prints one JSON line followed by one human-readable line:
 Stdlib only. Example (throwaway Dovecot from /work/notes/dovecot-recipe.md):
 
   python3 tools/imaplib_bench.py --port 31451 --user alice --password secret \
-      --threads 16 --count 2000
+      --threads 16 --count 2000 [--cafile ca.pem]
+
+`make bench` (Benchmarks/ProbeBenchmark) runs it beside mailmon's own probe.
 
 The password may also come from the IMAP_BENCH_PASSWORD environment variable.
 Exit status: 0 if every check succeeded, 1 if any failed, 2 on bad arguments.
@@ -45,6 +49,9 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=10.0,
                    help="socket timeout per connection in seconds")
     p.add_argument("--mailbox", default="INBOX")
+    p.add_argument("--cafile", default=None,
+                   help="verify the certificate: system roots plus this PEM bundle, "
+                        "and the host name or IP (default: no verification)")
     a = p.parse_args(argv)
     if a.password is None:
         p.error("--password or IMAP_BENCH_PASSWORD is required")
@@ -53,10 +60,13 @@ def parse_args(argv):
     return a
 
 
-def make_context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
+def make_context(cafile):
+    ctx = ssl.create_default_context()  # system roots, CERT_REQUIRED, check_hostname
+    if cafile:
+        ctx.load_verify_locations(cafile=cafile)
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
     return ctx
 
 
@@ -136,7 +146,7 @@ def pct(sorted_vals, q):
 
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
-    ctx = make_context()
+    ctx = make_context(a.cafile)
 
     if a.warmup:
         run(a, ctx, a.warmup, record=False)
@@ -158,6 +168,7 @@ def main(argv=None):
         "threads": a.threads,
         "count": a.count,
         "warmup": a.warmup,
+        "verify": bool(a.cafile),
         "ok": ok,
         "errors": err,
         "elapsed_s": round(elapsed, 4),

@@ -2,15 +2,15 @@ import Foundation
 
 /// CPU seconds, read before and after a measured window.
 enum CPUCounters {
-    /// user + sys of this whole process (every thread: event loops, the task pool, main).
-    static func processSeconds() -> Double {
+    /// user and sys seconds of this whole process (every thread: event loops, the task pool, main).
+    static func processSeconds() -> (user: Double, sys: Double) {
         var usage = rusage()
         #if canImport(Glibc)
         getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
         getrusage(RUSAGE_SELF, &usage)
         #endif
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
     }
 
     /// Dovecot's CPU: utime + stime + cutime + cstime of every process in the master's
@@ -57,13 +57,15 @@ enum CPUCounters {
 /// Everything read around one measured window.
 struct CPUSnapshot {
     let wall: ContinuousClock.Instant
-    let client: Double
+    let clientUser: Double
+    let clientSys: Double
     let dovecot: Double
     let machine: Double
 
     static func take(dovecotGroup: pid_t?) -> CPUSnapshot {
-        CPUSnapshot(
-            wall: .now, client: CPUCounters.processSeconds(),
+        let client = CPUCounters.processSeconds()
+        return CPUSnapshot(
+            wall: .now, clientUser: client.user, clientSys: client.sys,
             dovecot: dovecotGroup.map(CPUCounters.processGroupSeconds) ?? 0, machine: CPUCounters.machineBusySeconds())
     }
 }

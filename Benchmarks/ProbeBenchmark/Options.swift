@@ -13,6 +13,10 @@ struct Options {
     /// Both sides verify the chain against the test CA (beside the system roots) and the IP SAN.
     var verify = true
     var python = true
+    /// Also time connect + TLS handshake + close alone (the part no IMAP code can remove).
+    var floor = true
+    /// Skip the probe runs (`--floor-only`, for profiling the floor alone).
+    var probes = true
     var pythonScript = Options.defaultScript
     /// Only start the Dovecot, print its IMAPS port and CA file, and keep it up this many seconds
     /// (for profiling other clients against the same server).
@@ -22,7 +26,7 @@ struct Options {
 
     static let usage = """
         usage: ProbeBenchmark [--checks N] [--serial-checks N] [--concurrency 1,64] [--warmup N]
-                              [--python-threads N] [--insecure] [--no-python] [--script PATH]
+                              [--python-threads N] [--insecure] [--no-python] [--no-floor] [--floor-only] [--script PATH]
                               [--serve SECONDS] [--port N --ca-file PEM [--dovecot-pid N]]
         environment: PROBE_BENCH_CHECKS, PROBE_BENCH_SERIAL_CHECKS, PROBE_BENCH_WARMUP
         """
@@ -58,6 +62,8 @@ struct Options {
                 options.concurrencies = try value(flag).split(separator: ",").map { try positive(String($0), flag) }
             case "--insecure": options.verify = false
             case "--no-python": options.python = false
+            case "--no-floor": options.floor = false
+            case "--floor-only": options.probes = false
             case "--script": options.pythonScript = try value(flag)
             case "--serve": options.serveSeconds = try positive(value(flag), flag)
             case "--port": port = try positive(value(flag), flag)

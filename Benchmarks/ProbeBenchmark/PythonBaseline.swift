@@ -9,6 +9,8 @@ struct PythonBaseline {
         let elapsed_s: Double
         let checks_per_s: Double?
         let cpu_ms_per_check: Double?
+        let cpu_user_s: Double
+        let cpu_sys_s: Double
         let latency_ms: Latency
         let error_samples: [String: Int]
         let python: String
@@ -52,4 +54,16 @@ struct PythonBaseline {
 struct BenchmarkError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Measurement {
+    /// The script's own wall time and CPU; Dovecot's CPU over the window, scaled to exclude the warm-up checks.
+    init(python figures: PythonBaseline.Figures, checks: Int, threads: Int, warmup: Int, from start: CPUSnapshot, to end: CPUSnapshot) {
+        self.init(
+            client: "Python \(figures.python) imaplib", concurrency: threads, checks: checks, ok: figures.ok,
+            wallSeconds: figures.elapsed_s, clientUserSeconds: figures.cpu_user_s, clientSysSeconds: figures.cpu_sys_s,
+            dovecotCPUSeconds: (end.dovecot - start.dovecot) * Double(figures.ok) / Double(max(figures.ok + warmup, 1)),
+            windowSeconds: Measurement.seconds(end.wall - start.wall), machineBusySeconds: end.machine - start.machine,
+            p50: figures.latency_ms.p50, p95: figures.latency_ms.p95)
+    }
 }

@@ -42,8 +42,39 @@ public struct ImapCondition: Sendable, Hashable {
 
     /// Capabilities announced in a `[CAPABILITY …]` code, if any.
     public var capabilities: [String]? {
-        guard let code, code.uppercased().hasPrefix("CAPABILITY ") else { return nil }
-        return code.split(separator: " ").dropFirst().map(String.init)
+        guard let code, Self.isCapabilityCode(code) else { return nil }
+        guard code.utf8.allSatisfy({ $0 < 0x80 }) else { return code.split(separator: " ").dropFirst().map(String.init) }
+        // ASCII: every byte is a Character (CR LF aside, which holds no space), so bytes split the same way.
+        return code.utf8.split(separator: 0x20).dropFirst().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `code.uppercased().hasPrefix("CAPABILITY ")`, without uppercasing every code of every
+    /// response: ASCII is compared byte by byte; anything else takes the Unicode-aware path.
+    static func isCapabilityCode(_ code: String) -> Bool {
+        let prefix = "CAPABILITY ".utf8
+        var expected = prefix.makeIterator()
+        for byte in code.utf8 {
+            // Non-ASCII, even right after the prefix (a combining mark joins the space's Character).
+            if byte >= 0x80 { return code.uppercased().hasPrefix("CAPABILITY ") }
+            guard let next = expected.next() else { return true }
+            if ImapCase.upper(byte) != next { return false }
+        }
+        return expected.next() == nil
+    }
+}
+
+/// IMAP keywords are ASCII and case-insensitive.
+enum ImapCase {
+    static func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(upper(byte)) || (0x30...0x39).contains(byte) }
+
+    /// `candidate.uppercased() == expected` for an ASCII uppercase `expected`, without allocating
+    /// when `candidate` is ASCII.
+    static func matches(_ candidate: String, uppercased expected: String) -> Bool {
+        let bytes = candidate.utf8
+        if bytes.contains(where: { $0 >= 0x80 }) { return candidate.uppercased() == expected }
+        return bytes.count == expected.utf8.count && zip(bytes, expected.utf8).allSatisfy { upper($0) == $1 }
     }
 }
 
@@ -68,7 +99,8 @@ extension ImapResponse {
             if words.count >= 2, let count = Int(words[0]), words[1].uppercased() == "EXISTS" { return .untagged(.exists(count)) }
             return .untagged(.other(rest))
         }
-        guard tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") }),
+        // ASCII letters, digits and dots (bytes: a non-ASCII Character has a non-ASCII byte).
+        guard tag.utf8.allSatisfy({ ImapCase.isAlphanumeric($0) || $0 == UInt8(ascii: ".") }),
             let condition = ImapCondition(parsing: rest), condition.status != .preauth
         else { throw ParseError(line: line) }
         return .tagged(tag: tag, condition)
@@ -78,15 +110,40 @@ extension ImapResponse {
 extension ImapCondition {
     /// `OK [code] text`; nil if `text` does not start with a status word.
     init?(parsing text: String) {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let parsed = Self(parsingASCII: text) else { return nil }
+            self = parsed
+            return
+        }
         let word = text.prefix { $0 != " " }
         guard let status = Status(rawValue: word.uppercased()) else { return nil }
-        var rest = text.dropFirst(word.count).drop { $0 == " " }
+        var rest = text[word.endIndex...].drop { $0 == " " }
         var code: String?
         if rest.first == "[", let close = rest.firstIndex(of: "]") {
             code = String(rest[rest.index(after: rest.startIndex)..<close])
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
         }
         self.init(status: status, code: code, text: String(rest))
+    }
+
+    /// The same for ASCII text, byte by byte: there every byte is a Character (CR LF aside,
+    /// which is never a space or a bracket), so the result is identical, without grapheme breaking.
+    private init?(parsingASCII text: String) {
+        let bytes = text.utf8
+        let space = UInt8(ascii: " ")
+        let wordEnd = bytes.firstIndex(of: space) ?? bytes.endIndex
+        guard let status = Status(rawValue: String(decoding: bytes[..<wordEnd].map(ImapCase.upper), as: UTF8.self)) else {
+            return nil
+        }
+        var start = bytes[wordEnd...].firstIndex { $0 != space } ?? bytes.endIndex
+        var code: String?
+        if start != bytes.endIndex, bytes[start] == UInt8(ascii: "["),
+            let close = bytes[start...].firstIndex(of: UInt8(ascii: "]"))
+        {
+            code = String(text[bytes.index(after: start)..<close])
+            start = bytes[bytes.index(after: close)...].firstIndex { $0 != space } ?? bytes.endIndex
+        }
+        self.init(status: status, code: code, text: String(text[start...]))
     }
 }
 

@@ -28,7 +28,7 @@ public struct ImapSessionMachine: Sendable {
     }
 
     private func has(_ capability: String) -> Bool {
-        capabilities?.contains { $0.uppercased() == capability } ?? false
+        capabilities?.contains { ImapCase.matches($0, uppercased: capability) } ?? false
     }
 
     private mutating func nextTag() -> String {
@@ -95,9 +95,10 @@ public struct ImapSessionMachine: Sendable {
         case .untagged(.exists(let count)):
             if case .mailbox = state { messageCount = count }
             return .wait
-        case .untagged(.condition(let condition)) where condition.status == .ok && condition.capabilities != nil:
-            if case .greeting = state { break }
-            capabilities = condition.capabilities
+        case .untagged(.condition(let condition)) where condition.status == .ok:
+            if case .greeting = state { break }  // the greeting is handled below
+            guard let list = condition.capabilities else { break }
+            capabilities = list
             return .wait
         default:
             break

@@ -79,6 +79,9 @@ extension SessionConfiguration {
 
 extension String {
     func trimmingASCIIWhitespace() -> String {
+        // Nothing to trim (the usual case) when neither end is a space, tab, CR or LF byte.
+        let isSpaceByte: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        guard let first = utf8.first, let last = utf8.last, isSpaceByte(first) || isSpaceByte(last) else { return self }
         // Scalars, not Character equality: "\r\n" is one Character.
         let isSpace: (Character) -> Bool = { $0.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" } }
         return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
@@ -89,7 +92,9 @@ extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
         let needle = Array(target.utf8)
         let haystack = Array(utf8)
-        guard !needle.isEmpty, haystack.count >= needle.count else { return self }
+        guard !needle.isEmpty, haystack.count >= needle.count,
+            haystack.indices.dropLast(needle.count - 1).contains(where: { haystack[$0..<$0 + needle.count].elementsEqual(needle) })
+        else { return self }
         var out: [UInt8] = []
         var index = 0
         while index < haystack.count {

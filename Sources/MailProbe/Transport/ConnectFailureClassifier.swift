@@ -19,8 +19,11 @@ enum ConnectFailureClassifier {
                 return ProbeFailure(.connectRefused, "cannot connect to \(host):\(port): \(first.error)")
             }
             return ProbeFailure(.connectRefused, "cannot connect to \(host):\(port)")
+        // IP literals are connected to directly, so their errors arrive unwrapped.
         case let error as IOError where error.errnoCode == ECONNREFUSED:
             return ProbeFailure(.connectRefused, "connection refused by \(host):\(port)")
+        case let error as IOError where error.errnoCode == ETIMEDOUT:
+            return ProbeFailure(.connectTimeout, "TCP connect to \(host):\(port) timed out")
         case let error as SocketAddressError:
             return ProbeFailure(.dns, "cannot resolve \(host): \(error)")
         default:

@@ -33,6 +33,11 @@ public final class ProbeTransport: Sendable {
         let deadline = started + budget
         let isIPLiteral = (try? SocketAddress(ipAddress: Self.unbracketed(target.host), port: 0)) != nil
         let tls = TLSSetup(context: target.verifyCertificate ? verifying : insecure, serverHostname: isIPLiteral ? nil : target.host)
+        // An IP literal is connected to as is: no resolver queue, no Happy Eyeballs. (SocketAddress
+        // traps on a port outside 0...65535; such a port keeps the resolver's error as before.)
+        let literalAddress =
+            isIPLiteral && (0...65535).contains(target.port)
+            ? try? SocketAddress(ipAddress: Self.unbracketed(target.host), port: target.port) : nil
         let implicit = target.session.security == .implicitTLS
         let limits = target.session.limits
         var result = ProbeResult(
@@ -40,25 +45,31 @@ public final class ProbeTransport: Sendable {
             security: target.session.security, startedAt: startedAt, timings: PhaseTimings(), greeting: nil,
             capabilities: [], messageCount: nil, mailboxBytes: nil, tlsVersion: nil, certificate: nil)
         do {
-            let future = try await ClientBootstrap(group: group)
+            let bootstrap = ClientBootstrap(group: group)
                 .connectTimeout(budget)
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 4096))
-                .connect(host: Self.unbracketed(target.host), port: target.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let promise = channel.eventLoop.makePromise(of: SessionReport.self)
-                        var implicitHandler: NIOSSLClientHandler?
-                        if implicit {
-                            let handler = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
-                            try channel.pipeline.syncOperations.addHandler(handler)
-                            implicitHandler = handler
-                        }
-                        try channel.pipeline.syncOperations.addHandler(
-                            ProbeChannelHandler(
-                                session: session, framer: LineFramer(limits: limits, imapLiterals: imapLiterals), tls: tls,
-                                implicitTLSHandler: implicitHandler, promise: promise, started: started, deadline: deadline))
-                        return promise.futureResult
+            let initializer: @Sendable (any Channel) -> EventLoopFuture<EventLoopFuture<SessionReport>> = { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let promise = channel.eventLoop.makePromise(of: SessionReport.self)
+                    var implicitHandler: NIOSSLClientHandler?
+                    if implicit {
+                        let handler = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        implicitHandler = handler
                     }
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProbeChannelHandler(
+                            session: session, framer: LineFramer(limits: limits, imapLiterals: imapLiterals), tls: tls,
+                            implicitTLSHandler: implicitHandler, promise: promise, started: started, deadline: deadline))
+                    return promise.futureResult
+                }
+            }
+            let future =
+                if let literalAddress {
+                    try await bootstrap.connect(to: literalAddress, channelInitializer: initializer)
+                } else {
+                    try await bootstrap.connect(host: Self.unbracketed(target.host), port: target.port, channelInitializer: initializer)
                 }
             let report = try await future.get()
             result.timings = report.timings
