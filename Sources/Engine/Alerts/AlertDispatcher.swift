@@ -34,9 +34,7 @@ public struct AlertDispatcher: Service {
             } catch {
                 logger.error("alerts: \(error)")
             }
-            var wait = settings.pollSeconds
-            if let next = try? await alerts.nextDeliveryAt() { wait = min(wait, max(0.005, next.timeIntervalSince(clock.now()))) }
-            await wake.wait(upTo: .milliseconds(Int64(wait * 1000)), clock: clock)
+            await wake.wait(until: try? await alerts.nextDeliveryAt(), poll: settings.pollSeconds, clock: clock)
         }
     }
 

@@ -55,7 +55,7 @@ public struct CheckScheduler: Service {
                     } catch {
                         logger.error("scheduler: \(error)")
                     }
-                    await wake.wait(upTo: await sleepDuration(), clock: clock)
+                    await wake.wait(until: try? await schedule.nextDueAt(), poll: settings.pollSeconds, clock: clock)
                 }
                 logger.info("scheduler: stopping, \(state.inFlight.load(ordering: .relaxed)) check(s) in flight finish first")
             }
@@ -102,13 +102,6 @@ public struct CheckScheduler: Service {
         let cutoff = clock.now().addingTimeInterval(-Double(settings.retentionDays) * 86_400)
         let pruned = try await history.pruneResults(before: cutoff)
         if pruned > 0 { logger.info("retention: removed \(pruned) result(s) older than \(settings.retentionDays) days") }
-    }
-
-    func sleepDuration() async -> Duration {
-        let poll = settings.pollSeconds
-        guard let next = try? await schedule.nextDueAt() else { return .seconds(poll) }
-        let wait = min(poll, max(0.005, next.timeIntervalSince(clock.now())))
-        return .milliseconds(Int64(wait * 1000))
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Wakes a sleeping loop early (an API change, a finished check). Signals while
@@ -32,6 +33,13 @@ public final class WakeSignal: Sendable {
             await group.next()
             group.cancelAll()
         }
+    }
+
+    /// Returns on a signal, at `next` (if sooner than `poll` seconds from now), or after `poll` seconds.
+    func wait(until next: Date?, poll: Double, clock: any WorkerClock) async {
+        var seconds = poll
+        if let next { seconds = min(poll, max(0.005, next.timeIntervalSince(clock.now()))) }
+        await wait(upTo: .milliseconds(Int64(seconds * 1000)), clock: clock)
     }
 
     private func wait() async {
