@@ -98,7 +98,8 @@ public struct CheckScheduler: Service {
         }
     }
 
-    func prune() async throws {
+    /// Deletes results older than `retentionDays` (the loop calls it hourly).
+    public func prune() async throws {
         let cutoff = clock.now().addingTimeInterval(-Double(settings.retentionDays) * 86_400)
         let pruned = try await history.pruneResults(before: cutoff)
         if pruned > 0 { logger.info("retention: removed \(pruned) result(s) older than \(settings.retentionDays) days") }
