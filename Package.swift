@@ -149,6 +149,17 @@ let package = Package(
             dependencies: ["Engine", "MailmonTestSupport"],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `mailmon` executable as a separate process (signals, restarts).
+        .testTarget(
+            name: "MailmonCLITests",
+            dependencies: [
+                "Engine", "Store", "LuaHost", "MailmonTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MailProbeTests",
             dependencies: ["MailProbe", "MailmonTestSupport"],

@@ -54,6 +54,28 @@ struct WorkerScheduleTests {
         dovecot.stop()
     }
 
+    @Test("a large batch of new monitors is spread over their interval, a small one within the spread")
+    func batchSpread() async throws {
+        let dovecot = try DovecotServer.start()
+        let settings = WorkerSettings(workerId: "test", firstRunSpreadSeconds: 5, firstRunsPerSecond: 4)
+        let f = try await WorkerFixture.make(settings: settings)
+        // 400 monitors at 4 first runs a second would need 100 s: capped at the 60 s interval.
+        for _ in 0..<400 { _ = try await f.imapMonitor(dovecot) }
+        let start = f.clock.now()
+        #expect(try await f.scheduler.scheduleNew() == 400)
+        f.clock.advance(60)
+        let due = try await f.scheduler.claimDue(limit: 1000).map { $0.dueAt.timeIntervalSince(start) }
+        #expect(due.count == 400, "all first runs fall within one interval")
+        #expect(due.filter { $0 < 5 }.count < 100, "not bunched in the 5 s spread")
+        #expect(due.filter { $0 >= 30 }.count > 100, "spread over the whole interval")
+
+        let single = try await f.imapMonitor(dovecot)
+        #expect(try await f.scheduler.scheduleNew() == 1)
+        f.clock.advance(5)
+        #expect(try await f.scheduler.claimDue(limit: 10).map(\.monitor.id) == [single.id], "one new monitor: within the 5 s spread")
+        dovecot.stop()
+    }
+
     @Test("a restarted worker resumes from the database: nothing due before the next slot, no storm")
     func restartResumes() async throws {
         let dovecot = try DovecotServer.start()

@@ -54,7 +54,8 @@ public final class SmtpSink: Sendable {
     private let channel: any Channel
     private let store: LockedValue<[ReceivedMail]>
 
-    public static func start(_ options: Options = Options()) async throws -> SmtpSink {
+    /// Listens on `port` of 127.0.0.1 (0: a port the kernel picks).
+    public static func start(_ options: Options = Options(), port: Int = 0) async throws -> SmtpSink {
         let store = LockedValue<[ReceivedMail]>([])
         var tlsContext: NIOSSLContext?
         if options.tls != .none {
@@ -76,7 +77,7 @@ public final class SmtpSink: Sendable {
                         SmtpSinkHandler(options: options, tlsContext: context, store: store))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: "127.0.0.1", port: port).get()
         return SmtpSink(channel: channel, store: store)
     }
 

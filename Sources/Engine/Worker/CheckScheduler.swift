@@ -75,7 +75,8 @@ public struct CheckScheduler: Service {
     /// Gives new, re-activated or re-timed monitors their first due time within the spread.
     @discardableResult
     public func scheduleNew() async throws -> Int {
-        try await schedule.scheduleUnscheduled(now: clock.now(), spread: settings.firstRunSpreadSeconds)
+        try await schedule.scheduleUnscheduled(
+            now: clock.now(), spread: settings.firstRunSpreadSeconds, perSecond: settings.firstRunsPerSecond)
     }
 
     /// Runs every check due now to completion (tests drive the schedule with their clock through this).

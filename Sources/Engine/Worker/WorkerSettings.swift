@@ -10,6 +10,10 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
     public var concurrency: Int
     /// New or re-activated monitors get their first check within this many seconds, spread at random.
     public var firstRunSpreadSeconds: Double
+    /// A batch of new monitors larger than this rate allows within `firstRunSpreadSeconds` is spread
+    /// wider (at most over each monitor's interval), so 20,000 monitors created at once do not
+    /// stay bunched in the same seconds of every interval.
+    public var firstRunsPerSecond: Double
     /// A claim outlives its check's timeout by this much before another worker may take it.
     public var claimGraceSeconds: Double
     /// The longest the scheduler sleeps before looking at the database again.
@@ -25,12 +29,13 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
 
     public init(
         workerId: String = WorkerSettings.defaultWorkerId, concurrency: Int = 256, firstRunSpreadSeconds: Double = 10,
-        claimGraceSeconds: Double = 15, pollSeconds: Double = 1, retentionDays: Int = 30, certificateWarningDays: Int = 14,
+        firstRunsPerSecond: Double = 100, claimGraceSeconds: Double = 15, pollSeconds: Double = 1, retentionDays: Int = 30, certificateWarningDays: Int = 14,
         historyLength: Int = 10, alertAttempts: Int = 5, alertRetrySeconds: Double = 30
     ) {
         self.workerId = workerId
         self.concurrency = concurrency
         self.firstRunSpreadSeconds = firstRunSpreadSeconds
+        self.firstRunsPerSecond = firstRunsPerSecond
         self.claimGraceSeconds = claimGraceSeconds
         self.pollSeconds = pollSeconds
         self.retentionDays = retentionDays
@@ -52,6 +57,7 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
             workerId: try c.decodeIfPresent(String.self, forKey: .workerId) ?? d.workerId,
             concurrency: try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? d.concurrency,
             firstRunSpreadSeconds: try c.decodeIfPresent(Double.self, forKey: .firstRunSpreadSeconds) ?? d.firstRunSpreadSeconds,
+            firstRunsPerSecond: try c.decodeIfPresent(Double.self, forKey: .firstRunsPerSecond) ?? d.firstRunsPerSecond,
             claimGraceSeconds: try c.decodeIfPresent(Double.self, forKey: .claimGraceSeconds) ?? d.claimGraceSeconds,
             pollSeconds: try c.decodeIfPresent(Double.self, forKey: .pollSeconds) ?? d.pollSeconds,
             retentionDays: try c.decodeIfPresent(Int.self, forKey: .retentionDays) ?? d.retentionDays,

@@ -12,8 +12,9 @@ public struct ClaimedCheck: Sendable {
 /// transaction so two workers never check the same monitor in the same interval.
 public protocol ScheduleRepository: Sendable {
     /// Gives checked-for monitors without a due time (new, re-activated, interval
-    /// changed) one within `spread` seconds of `now`, spread at random.
-    func scheduleUnscheduled(now: Date, spread: TimeInterval) async throws -> Int
+    /// changed) one within `spread` seconds of `now`, spread at random; a batch larger
+    /// than `perSecond` allows is spread wider, at most over each monitor's interval.
+    func scheduleUnscheduled(now: Date, spread: TimeInterval, perSecond: Double) async throws -> Int
     /// Claims up to `limit` due checks, earliest first; a claim lasts until the check's
     /// timeout plus `grace`, after which another worker may take it.
     func claimDueChecks(worker: String, now: Date, limit: Int, grace: TimeInterval) async throws -> [ClaimedCheck]

@@ -4,11 +4,20 @@ import GRDB
 extension AppDatabase: ScheduleRepository {
     static let checkedStatuses = "('active', 'maintenance')"
 
-    public func scheduleUnscheduled(now: Date, spread: TimeInterval) async throws -> Int {
-        try await pool.write { db in
+    public func scheduleUnscheduled(now: Date, spread: TimeInterval, perSecond: Double) async throws -> Int {
+        let unscheduled = "nextCheckAt IS NULL AND status IN \(Self.checkedStatuses)"
+        guard try await pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM monitor WHERE \(unscheduled))") })
+            == true
+        else { return 0 }
+        return try await pool.write { db in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM monitor WHERE \(unscheduled)") ?? 0
+            let window = max(spread, Double(count) / max(perSecond, 1))
             try db.execute(
-                sql: "UPDATE monitor SET nextCheckAt = ? + (abs(random()) % ?) WHERE nextCheckAt IS NULL AND status IN \(Self.checkedStatuses)",
-                arguments: [StoredTime.milliseconds(now), max(1, Int64(spread * 1000))])
+                sql: """
+                    UPDATE monitor SET nextCheckAt = ? + (abs(random()) % max(1, min(?, checkInterval * 60000)))
+                    WHERE \(unscheduled)
+                    """,
+                arguments: [StoredTime.milliseconds(now), Int64(window * 1000)])
             return db.changesCount
         }
     }
@@ -36,10 +45,20 @@ extension AppDatabase: ScheduleRepository {
     }
 
     public func nextDueAt() async throws -> Date? {
+        // Index-friendly: the earliest unclaimed due time per status (monitor_due), and the
+        // earliest claim expiry (monitor_claims): a claimed row is due again when its claim ends.
         try await pool.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT min(max(nextCheckAt, coalesce(claimedUntil, 0))) FROM monitor WHERE status IN \(Self.checkedStatuses)"
-            ).map(StoredTime.date)
+            let unclaimed = try ["active", "maintenance"].compactMap { status in
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT nextCheckAt FROM monitor WHERE status = ? AND nextCheckAt IS NOT NULL AND claimedUntil IS NULL
+                        ORDER BY nextCheckAt LIMIT 1
+                        """, arguments: [status])
+            }
+            let claimExpiry = try Int64.fetchOne(
+                db, sql: "SELECT max(nextCheckAt, claimedUntil) FROM monitor WHERE claimedUntil IS NOT NULL AND status IN \(Self.checkedStatuses) ORDER BY claimedUntil LIMIT 1")
+            return (unclaimed + [claimExpiry].compactMap { $0 }).min().map(StoredTime.date)
         }
     }
 

@@ -141,6 +141,10 @@ enum Migrations {
                 t.column("createdAt", .integer).notNull()
             }
         }
+        migrator.registerMigration("v3: claim expiry index") { db in
+            // The scheduler asks for the earliest claim expiry after every finished check.
+            try db.create(index: "monitor_claims", on: "monitor", columns: ["claimedUntil"])
+        }
         return migrator
     }
 }

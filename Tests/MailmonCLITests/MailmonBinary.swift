@@ -1,0 +1,55 @@
+import AsyncHTTPClient
+import Foundation
+import MailmonTestSupport
+import NIOCore
+import NIOHTTP1
+
+/// The `mailmon` executable that `swift build`/`swift test` put beside the test binary,
+/// and a working directory with a copy of the shipped scripts.
+enum MailmonBinary {
+    static func path() throws -> String {
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let path = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("mailmon").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSupportError("no mailmon executable at \(path): run `swift build` first")
+        }
+        return path
+    }
+
+    /// A temporary directory holding `scripts/` (a copy of the shipped ones); the database goes beside it.
+    static func workspace(_ prefix: String) throws -> String {
+        let directory = try TemporaryDirectory.make(prefix: prefix)
+        try FileManager.default.copyItem(atPath: shippedScripts, toPath: directory + "/scripts")
+        return directory
+    }
+
+    static func start(_ command: String, in directory: String, _ arguments: [String], name: String) throws -> ChildProcess {
+        try ChildProcess.spawn(
+            try path(), [command, "--database", directory + "/mailmon.sqlite", "--scripts", directory + "/scripts"] + arguments,
+            environment: ["MAILMON_LOG_LEVEL": "debug"], outputPrefix: "\(directory)/\(name)")
+    }
+
+    static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts").path
+}
+
+/// JSON over HTTP to a server in another process.
+struct HTTPCall {
+    let base: String
+    let token: String?
+
+    func callAsFunction(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws -> (status: Int, body: [String: Any]) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let body = bytes.readableBytes == 0
+            ? [:] : (try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] ?? [:])
+        return (Int(response.status.code), body)
+    }
+}
