@@ -20,6 +20,8 @@ test: deps
 	$(SWIFT) test
 
 bench: deps
-	@tools/ensure-packages.sh python3
+	@tools/ensure-packages.sh python3 wrk
 	$(SWIFT) run -c release LuaHostBenchmark
 	$(SWIFT) run -c release ProbeBenchmark
+	$(SWIFT) run -c release APIBenchmark
+	$(SWIFT) run -c release WorkerBenchmark

@@ -119,6 +119,28 @@ let package = Package(
             path: "Benchmarks/ProbeBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "APIBenchmark",
+            dependencies: [
+                "API", "Engine", "Store", "LuaHost",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/APIBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkerBenchmark",
+            dependencies: [
+                "Engine", "Store", "LuaHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/WorkerBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LuaHostTests",
             dependencies: ["LuaHost"],

@@ -34,6 +34,6 @@ public struct APIError: HTTPResponseError {
         }
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: json.text)))
+            body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 }

@@ -4,55 +4,58 @@ import Foundation
 /// Writes JSON objects field by field, in a fixed order (like the reference's
 /// examples), with raw fragments for stored JSON such as a monitor's config.
 struct JSONWriter {
-    private(set) var text = ""
+    /// UTF-8 of the document so far.
+    private(set) var bytes: [UInt8] = []
     private var needsComma = false
+
+    init() { bytes.reserveCapacity(1024) }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func array<S: Sequence>(_ items: S, _ body: (inout JSONWriter, S.Element) -> Void) {
         separate()
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
         for item in items { body(&self, item) }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     mutating func key(_ name: String) {
         separate()
         append(string: name)
-        text += ":"
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     mutating func field(_ name: String, _ value: String?) {
         key(name)
-        if let value { append(string: value) } else { text += "null" }
+        if let value { append(string: value) } else { raw("null") }
         needsComma = true
     }
 
     mutating func field(_ name: String, _ value: Int?) {
-        key(name)
-        text += value.map(String.init) ?? "null"
-        needsComma = true
+        field(name, value.map(Int64.init))
     }
 
     mutating func field(_ name: String, _ value: Int64?) {
         key(name)
-        text += value.map(String.init) ?? "null"
+        if let value { raw(String(value)) } else { raw("null") }
         needsComma = true
     }
 
     mutating func field(_ name: String, _ value: Bool) {
         key(name)
-        text += value ? "true" : "false"
+        raw(value ? "true" : "false")
         needsComma = true
     }
 
@@ -66,15 +69,15 @@ struct JSONWriter {
     }
 
     /// Already-serialized JSON.
-    mutating func field(_ name: String, raw: String) {
+    mutating func field(_ name: String, raw fragment: String) {
         key(name)
-        text += raw
+        raw(fragment)
         needsComma = true
     }
 
     mutating func null() {
         separate()
-        text += "null"
+        raw("null")
         needsComma = true
     }
 
@@ -85,22 +88,35 @@ struct JSONWriter {
     }
 
     private mutating func separate() {
-        if needsComma { text += "," }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
+    private mutating func raw(_ fragment: String) {
+        bytes.append(contentsOf: fragment.utf8)
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
     private mutating func append(string: String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
+        bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them in one go.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: string.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -7,7 +7,7 @@ enum ResourceJSON {
     static func monitor(_ m: Monitor, into json: inout JSONWriter, customerName: String? = nil, customer: Customer? = nil) {
         json.object { json in
             json.field("id", m.id)
-            json.field("publicId", m.publicId.uuidString.lowercased())
+            json.field("publicId", m.publicId.lowercasedString)
             json.field("organizationId", m.organizationId)
             json.field("customerId", m.customerId)
             if let customerName { json.field("customerName", customerName) }
@@ -36,7 +36,7 @@ enum ResourceJSON {
     static func customer(_ c: Customer, into json: inout JSONWriter) {
         json.object { json in
             json.field("id", c.id)
-            json.field("publicId", c.publicId.uuidString.lowercased())
+            json.field("publicId", c.publicId.lowercasedString)
             json.field("organizationId", c.organizationId)
             json.field("name", c.name)
             json.field("email", c.email)

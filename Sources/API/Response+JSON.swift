@@ -6,6 +6,6 @@ extension Response {
         write(&writer)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: writer.text)))
+            body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 }

@@ -88,7 +88,7 @@ extension Monitor {
         get throws {
             let config = try JSONDecoder().decode(LuaValue.self, from: Data(fields.config.utf8))
             let values: [String: LuaValue?] = [
-                "id": .integer(id), "publicId": .string(publicId.uuidString.lowercased()), "organizationId": .integer(organizationId),
+                "id": .integer(id), "publicId": .string(publicId.lowercasedString), "organizationId": .integer(organizationId),
                 "customerId": .integer(customerId), "name": .string(fields.name), "hostname": .string(fields.hostname),
                 "port": fields.port.map { .integer(Int64($0)) }, "checkInterval": .integer(Int64(fields.checkInterval)),
                 "timeoutSeconds": .integer(Int64(fields.timeoutSeconds)), "status": .string(fields.status.rawValue), "config": config,

@@ -52,7 +52,7 @@ extension LuaHostFunctions {
 extension Customer {
     var luaTable: LuaValue {
         let fields: [String: LuaValue?] = [
-            "id": .integer(id), "publicId": .string(publicId.uuidString.lowercased()), "organizationId": .integer(organizationId),
+            "id": .integer(id), "publicId": .string(publicId.lowercasedString), "organizationId": .integer(organizationId),
             "name": .string(name), "email": email.map(LuaValue.string),
             "allowedCheckCountryCodes": .table(LuaTable(array: allowedCheckCountryCodes.map(LuaValue.string))),
             "alertLocationThresholdCount": .integer(Int64(alertLocationThresholdCount)),

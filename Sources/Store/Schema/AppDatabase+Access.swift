@@ -5,11 +5,11 @@ extension AppDatabase: AccessRepository {
     public func principal(tokenHash: String) async throws -> Principal? {
         try await pool.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(
+                    sql: """
                     SELECT t.id AS tokenId, t.customerId, u.id AS userId, u.organizationId, u.role, u.globalSupporter
                     FROM apiToken t JOIN user u ON u.id = t.userId WHERE t.hash = ?
-                    """, arguments: [tokenHash]
+                    """), arguments: [tokenHash]
             ).flatMap(Self.principal)
         }
     }
@@ -21,6 +21,15 @@ extension AppDatabase: AccessRepository {
                 sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)",
                 arguments: [name, StoredTime.milliseconds(Date())])
             return (db.lastInsertedRowID, true)
+        }
+    }
+
+    /// A further organization (an MSP's second tenant); its id.
+    public func createOrganization(name: String) async throws -> Int64 {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)", arguments: [name, StoredTime.milliseconds(Date())])
+            return db.lastInsertedRowID
         }
     }
 

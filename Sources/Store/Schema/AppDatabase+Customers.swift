@@ -5,8 +5,8 @@ extension AppDatabase: CustomerRepository {
     public func insertCustomer(_ customer: NewCustomer) async throws -> Customer {
         try await pool.write { db in
             let now = StoredTime.milliseconds(Date())
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE publicId = ?", arguments: [customer.publicId.uuidString.lowercased()]) == true {
-                throw StoreError.conflict("a customer with publicId \(customer.publicId.uuidString.lowercased()) exists")
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE publicId = ?", arguments: [customer.publicId.lowercasedString]) == true {
+                throw StoreError.conflict("a customer with publicId \(customer.publicId.lowercasedString) exists")
             }
             try db.execute(
                 sql: """
@@ -14,7 +14,7 @@ extension AppDatabase: CustomerRepository {
                       alertLocationThresholdCount, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    customer.publicId.uuidString.lowercased(), customer.organizationId, customer.name, customer.email,
+                    customer.publicId.lowercasedString, customer.organizationId, customer.name, customer.email,
                     CountryCodeColumn.encode(customer.allowedCheckCountryCodes), customer.alertLocationThresholdCount, now, now,
                 ])
             return try Self.customer(db, id: db.lastInsertedRowID)!
@@ -27,7 +27,7 @@ extension AppDatabase: CustomerRepository {
 
     public func customer(publicId: UUID) async throws -> Customer? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE publicId = ?", arguments: [publicId.uuidString.lowercased()])
+            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE publicId = ?", arguments: [publicId.lowercasedString])
                 .map(Self.customer(row:))
         }
     }
@@ -61,7 +61,7 @@ extension AppDatabase: CustomerRepository {
 
     static func customer(row: Row) -> Customer {
         Customer(
-            id: row["id"], publicId: UUID(uuidString: row["publicId"]) ?? UUID(), organizationId: row["organizationId"],
+            id: row["id"], publicId: UUID(text: row["publicId"]) ?? UUID(), organizationId: row["organizationId"],
             name: row["name"], email: row["email"], allowedCheckCountryCodes: CountryCodeColumn.decode(row["allowedCheckCountryCodes"]),
             alertLocationThresholdCount: row["alertLocationThresholdCount"], createdAt: StoredTime.date(row["createdAt"]),
             updatedAt: StoredTime.date(row["updatedAt"]))

@@ -5,22 +5,23 @@ extension AppDatabase: MonitorRepository {
     public func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor {
         try await pool.write { db in
             let now = StoredTime.milliseconds(date)
-            var arguments: StatementArguments = [publicId.uuidString.lowercased(), organizationId, customerId]
+            var arguments: StatementArguments = [publicId.lowercasedString, organizationId, customerId]
             _ = arguments.append(contentsOf: Self.arguments(fields))
             _ = arguments.append(contentsOf: [now, now])
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO monitor (publicId, organizationId, customerId, name, hostname, port, checkInterval, timeoutSeconds,
                       status, config, notificationEmail, notificationPhoneNumber, allowedCheckCountryCodes, policyVersion,
                       createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: arguments)
+                    """
+            ).execute(arguments: arguments)
             return try Self.monitor(db, id: db.lastInsertedRowID)!
         }
     }
 
     public func monitor(publicId: UUID) async throws -> Monitor? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM monitor WHERE publicId = ?", arguments: [publicId.uuidString.lowercased()])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE publicId = ?"), arguments: [publicId.lowercasedString])
                 .map(Self.monitor(row:))
         }
     }
@@ -61,12 +62,19 @@ extension AppDatabase: MonitorRepository {
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let join = "FROM monitor m JOIN customer c ON c.id = m.customerId \(filter)"
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(join)", arguments: arguments) ?? 0
+            // Without a search the total comes from monitorCount (kept by triggers), not a scan.
+            let total: Int
+            if query.search?.isEmpty == false {
+                total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) \(join)"), arguments: arguments) ?? 0
+            } else {
+                let counted = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ").replacingOccurrences(of: "m.", with: "")
+                total = try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(count), 0) FROM monitorCount \(counted)"), arguments: arguments) ?? 0
+            }
             var pageArguments = arguments
             _ = pageArguments.append(contentsOf: [query.perPage, (query.page - 1) * query.perPage])
             let items = try Row.fetchAll(
-                db, sql: "SELECT m.*, c.name AS customerName \(join) ORDER BY m.id LIMIT ? OFFSET ?", arguments: pageArguments
-            ).map { (Self.monitor(row: $0), customerName: $0["customerName"] as String) }
+                db.cachedStatement(sql: "SELECT \(Self.monitorColumns), c.name AS customerName \(join) ORDER BY m.id LIMIT ? OFFSET ?"), arguments: pageArguments
+            ).map { (Self.monitor(row: $0), customerName: $0[Self.monitorColumnCount] as String) }
             return Page(items: items, total: total, page: query.page, perPage: query.perPage)
         }
     }
@@ -84,20 +92,26 @@ extension AppDatabase: MonitorRepository {
     }
 
     static func monitor(_ db: Database, id: Int64) throws -> Monitor? {
-        try Row.fetchOne(db, sql: "SELECT * FROM monitor WHERE id = ?", arguments: [id]).map(monitor(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE id = ?"), arguments: [id]).map(monitor(row:))
     }
 
+    /// The monitor columns in the order `monitor(row:)` reads them by index (by-name lookups
+    /// cost a lowercasing each); queries may add their own columns after them.
+    static let monitorColumns = """
+        m.id, m.publicId, m.organizationId, m.customerId, m.name, m.hostname, m.port, m.checkInterval, m.timeoutSeconds, \
+        m.status, m.config, m.notificationEmail, m.notificationPhoneNumber, m.allowedCheckCountryCodes, m.policyVersion, \
+        m.lastCheckedAt, m.createdAt, m.updatedAt
+        """
+    static let monitorColumnCount = 18
+
     static func monitor(row: Row) -> Monitor {
-        let lastChecked: Int64? = row["lastCheckedAt"]
+        let lastChecked: Int64? = row[15]
         return Monitor(
-            id: row["id"], publicId: UUID(uuidString: row["publicId"]) ?? UUID(), organizationId: row["organizationId"],
-            customerId: row["customerId"],
+            id: row[0], publicId: UUID(text: row[1]) ?? UUID(), organizationId: row[2], customerId: row[3],
             fields: MonitorFields(
-                name: row["name"], hostname: row["hostname"], port: row["port"], checkInterval: row["checkInterval"],
-                timeoutSeconds: row["timeoutSeconds"], status: MonitorStatus(rawValue: row["status"]) ?? .disabled, config: row["config"],
-                notificationEmail: row["notificationEmail"], notificationPhoneNumber: row["notificationPhoneNumber"],
-                allowedCheckCountryCodes: CountryCodeColumn.decode(row["allowedCheckCountryCodes"]), policyVersion: row["policyVersion"]),
-            lastCheckedAt: lastChecked.map(StoredTime.date), createdAt: StoredTime.date(row["createdAt"]),
-            updatedAt: StoredTime.date(row["updatedAt"]))
+                name: row[4], hostname: row[5], port: row[6], checkInterval: row[7], timeoutSeconds: row[8],
+                status: MonitorStatus(rawValue: row[9]) ?? .disabled, config: row[10], notificationEmail: row[11],
+                notificationPhoneNumber: row[12], allowedCheckCountryCodes: CountryCodeColumn.decode(row[13]), policyVersion: row[14]),
+            lastCheckedAt: lastChecked.map(StoredTime.date), createdAt: StoredTime.date(row[16]), updatedAt: StoredTime.date(row[17]))
     }
 }

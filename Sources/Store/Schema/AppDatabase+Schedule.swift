@@ -29,7 +29,7 @@ extension AppDatabase: ScheduleRepository {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT m.*, c.alertLocationThresholdCount AS failureThreshold FROM monitor m JOIN customer c ON c.id = m.customerId
+                    SELECT \(Self.monitorColumns), c.alertLocationThresholdCount AS failureThreshold, m.nextCheckAt FROM monitor m JOIN customer c ON c.id = m.customerId
                     WHERE m.status IN \(Self.checkedStatuses) AND m.nextCheckAt <= ? AND (m.claimedUntil IS NULL OR m.claimedUntil < ?)
                     ORDER BY m.nextCheckAt LIMIT ?
                     """, arguments: [nowMs, nowMs, limit])

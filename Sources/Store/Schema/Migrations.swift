@@ -145,6 +145,29 @@ enum Migrations {
             // The scheduler asks for the earliest claim expiry after every finished check.
             try db.create(index: "monitor_claims", on: "monitor", columns: ["claimedUntil"])
         }
+        migrator.registerMigration("v4: monitor counts per customer") { db in
+            // The list endpoint's total without a scan: one row per (organization, customer),
+            // kept by triggers on every insert, delete (also cascaded) and move.
+            try db.execute(
+                sql: """
+                    CREATE TABLE monitorCount (
+                      organizationId INTEGER NOT NULL, customerId INTEGER NOT NULL, count INTEGER NOT NULL,
+                      PRIMARY KEY (organizationId, customerId));
+                    INSERT INTO monitorCount SELECT organizationId, customerId, count(*) FROM monitor GROUP BY organizationId, customerId;
+                    CREATE TRIGGER monitorCount_insert AFTER INSERT ON monitor BEGIN
+                      INSERT INTO monitorCount VALUES (NEW.organizationId, NEW.customerId, 1)
+                        ON CONFLICT (organizationId, customerId) DO UPDATE SET count = count + 1;
+                    END;
+                    CREATE TRIGGER monitorCount_delete AFTER DELETE ON monitor BEGIN
+                      UPDATE monitorCount SET count = count - 1 WHERE organizationId = OLD.organizationId AND customerId = OLD.customerId;
+                    END;
+                    CREATE TRIGGER monitorCount_move AFTER UPDATE OF organizationId, customerId ON monitor BEGIN
+                      UPDATE monitorCount SET count = count - 1 WHERE organizationId = OLD.organizationId AND customerId = OLD.customerId;
+                      INSERT INTO monitorCount VALUES (NEW.organizationId, NEW.customerId, 1)
+                        ON CONFLICT (organizationId, customerId) DO UPDATE SET count = count + 1;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import Store
 
 /// One plain-text alert e-mail. The sender comes from the relay settings.
 public struct SmtpMessage: Sendable, Hashable {
@@ -19,7 +20,7 @@ public struct SmtpMessage: Sendable, Hashable {
     /// Throws `invalid_message` or `configuration` for anything that could inject a header.
     public func rendered(from sender: String, heloName: String, date: Date = Date(), messageID: String? = nil) throws(SmtpError) -> [UInt8] {
         try validate(from: sender, heloName: heloName)
-        let messageID = messageID ?? "<\(UUID().uuidString.lowercased())@\(heloName)>"
+        let messageID = messageID ?? "<\(UUID().lowercasedString)@\(heloName)>"
         if let problem = HeaderText.problem(with: messageID) { throw SmtpError(.invalidMessage, "the Message-ID \(problem)") }
         let recipients = to.joined(separator: ", ")
         let headers = [

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The table `make bench` prints, and this process's CPU (the server's: wrk is another process).
+enum Report {
+    static let header = "route                          req/s      p50 ms   p99 ms   requests   server CPU ms/req   errors   non-2xx"
+
+    static func row(_ name: String, _ r: WrkResult, serverCPUSeconds: Double) -> String {
+        let cpu = r.requests > 0 ? serverCPUSeconds * 1000 / Double(r.requests) : .nan
+        return name.padding(toLength: 30, withPad: " ", startingAt: 0)
+            + String(format: " %8.0f   %7.2f  %7.2f   %8d   %17.3f   %6d   %7d", r.requestsPerSecond, r.p50Milliseconds,
+                     r.p99Milliseconds, r.requests, cpu, r.errors, r.non2xx)
+    }
+}
+
+enum ProcessCPU {
+    /// User + system CPU seconds of this process so far.
+    static func seconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
+    }
+}

@@ -1,0 +1,57 @@
+// make bench: the REST API under wrk at 64 connections on this machine: GET /health (the
+// trivial baseline of the same server), GET /api/imap-pop-monitors?perPage=50 with 10,000
+// monitors in the database, and POST /api/imap-pop-monitors (the seed's body, decided by the
+// shipped Lua policy, written in a transaction). Requests/s and p50/p99 latency per route, the
+// server's CPU per request; the bar (create ≥ 1,500 req/s with p99 ≤ 25 ms, list ≥ 2,000 req/s)
+// is reported as PASS/FAIL. Exit status 1 if wrk saw errors or non-2xx answers.
+import Foundation
+
+let environment = ProcessInfo.processInfo.environment
+let seconds = environment["API_BENCH_SECONDS"].flatMap(Int.init) ?? 10
+let connections = environment["API_BENCH_CONNECTIONS"].flatMap(Int.init) ?? 64
+let seedCount = environment["API_BENCH_MONITORS"].flatMap(Int.init) ?? 10_000
+
+guard let wrk = Wrk.locate() else {
+    print("APIBenchmark: wrk is not installed (apt-get install wrk; `make bench` installs it as root)")
+    exit(2)
+}
+let server = try await ServerUnderTest.start(scriptsDirectory: environment["MAILMON_SCRIPTS"] ?? "scripts")
+defer { server.removeFiles() }
+print("APIBenchmark: seeding \(seedCount) monitors …")
+let seeded = try await server.seed(monitors: seedCount)
+print(String(format: "  %d monitors in %.1f s through MonitorService (Lua policy + insert)", seedCount, seeded))
+print("  wrk: \(connections) connections, 2 threads, \(seconds) s per route after a 2 s warm-up; server and wrk share the 2 cores\n")
+
+let allRoutes: [WrkRoute] = [
+    WrkRoute(name: "GET /health (baseline)", path: "/health", method: "GET", body: nil),
+    WrkRoute(name: "GET list perPage=50", path: "/api/imap-pop-monitors?perPage=50", method: "GET", body: nil),
+    WrkRoute(name: "GET list search=box", path: "/api/imap-pop-monitors?perPage=50&search=box", method: "GET", body: nil),
+    WrkRoute(name: "POST create", path: "/api/imap-pop-monitors", method: "POST", body: ServerUnderTest.createBody),
+]
+// API_BENCH_ONLY=list runs only the routes whose name contains it (for profiling).
+let routes = allRoutes.filter { route in environment["API_BENCH_ONLY"].map { route.name.contains($0) } ?? true }
+var results: [String: WrkResult] = [:]
+var clean = true
+print(Report.header)
+for route in routes {
+    _ = try wrk.run(route, server: server, connections: connections, seconds: 2)
+    let cpuBefore = ProcessCPU.seconds()
+    let result = try wrk.run(route, server: server, connections: connections, seconds: seconds)
+    let cpu = ProcessCPU.seconds() - cpuBefore
+    results[route.name] = result
+    clean = clean && result.errors == 0 && result.non2xx == 0
+    print(Report.row(route.name, result, serverCPUSeconds: cpu))
+}
+let monitorsAfter = try await server.monitorCount()
+print("\n  monitors in the database after the run: \(monitorsAfter)")
+
+let create = results["POST create"] ?? WrkResult(), list = results["GET list perPage=50"] ?? WrkResult()
+let createPasses = create.requestsPerSecond >= 1_500 && create.p99Milliseconds <= 25
+let listPasses = list.requestsPerSecond >= 2_000
+print(String(format: "\nbar: create ≥ 1,500 req/s with p99 ≤ 25 ms: %.0f req/s, p99 %.1f ms: %@", create.requestsPerSecond,
+             create.p99Milliseconds, createPasses ? "PASS" : "FAIL"))
+print(String(format: "bar: list (%d monitors, perPage 50) ≥ 2,000 req/s: %.0f req/s: %@", seedCount, list.requestsPerSecond,
+             listPasses ? "PASS" : "FAIL"))
+if !clean { print("APIBenchmark: wrk saw socket errors or non-2xx answers (see the table)") }
+server.removeFiles()
+exit(clean ? 0 : 1)
