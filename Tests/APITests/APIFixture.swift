@@ -32,8 +32,7 @@ struct APIFixture {
         Application(router: buildRouter(APIDependencies(runtime: runtime)))
     }
 
-    static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts").path
+    static var shippedScripts: String { ShippedScripts.path }
 }
 
 extension TestClientProtocol {

@@ -94,6 +94,5 @@ struct CheckBindingTests {
         #expect(try await rule.defaultPort(.pop3, tls: false) == 110)
     }
 
-    static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts").path
+    static var shippedScripts: String { ShippedScripts.path }
 }

@@ -60,6 +60,5 @@ struct WorkerFixture {
         _ = try await runtime.library.reload()
     }
 
-    static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts").path
+    static var shippedScripts: String { ShippedScripts.path }
 }

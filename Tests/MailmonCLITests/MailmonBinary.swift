@@ -29,8 +29,7 @@ enum MailmonBinary {
             environment: ["MAILMON_LOG_LEVEL": "debug"], outputPrefix: "\(directory)/\(name)")
     }
 
-    static let shippedScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts").path
+    static var shippedScripts: String { ShippedScripts.path }
 }
 
 /// JSON over HTTP to a server in another process.

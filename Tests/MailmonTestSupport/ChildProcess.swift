@@ -13,10 +13,16 @@ public final class ChildProcess: Sendable {
     public static func spawn(
         _ path: String, _ arguments: [String], environment: [String: String] = [:], outputPrefix: String
     ) throws -> ChildProcess {
+        try spawn(path, arguments, environment: environment, stdoutPath: outputPrefix + ".out", stderrPath: outputPrefix + ".err")
+    }
+
+    /// Starts `path` with stdout and stderr going to the given files (`/dev/null` for neither).
+    static func spawn(
+        _ path: String, _ arguments: [String], environment: [String: String] = [:], stdoutPath: String, stderrPath: String
+    ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        let stdoutPath = outputPrefix + ".out", stderrPath = outputPrefix + ".err"
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

@@ -51,11 +51,14 @@ extension AppDatabase: MonitorRepository {
 
     public func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)> {
         try await pool.read { db in
-            var conditions: [String] = []
+            // The scope (organization, customer) filters both monitor and monitorCount by the same columns.
+            var scope: [String] = []
             var arguments = StatementArguments()
-            if let organizationId = query.organizationId { conditions.append("m.organizationId = ?"); _ = arguments.append(contentsOf: [organizationId]) }
-            if let customerId = query.customerId { conditions.append("m.customerId = ?"); _ = arguments.append(contentsOf: [customerId]) }
-            if let search = query.search, !search.isEmpty {
+            if let organizationId = query.organizationId { scope.append("organizationId"); _ = arguments.append(contentsOf: [organizationId]) }
+            if let customerId = query.customerId { scope.append("customerId"); _ = arguments.append(contentsOf: [customerId]) }
+            var conditions = scope.map { "m.\($0) = ?" }
+            let search = query.search.flatMap { $0.isEmpty ? nil : $0 }
+            if let search {
                 conditions.append("(m.name LIKE ? ESCAPE '\\' OR m.hostname LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')")
                 let pattern = SearchPattern.like(search)
                 _ = arguments.append(contentsOf: [pattern, pattern, pattern])
@@ -63,13 +66,10 @@ extension AppDatabase: MonitorRepository {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let join = "FROM monitor m JOIN customer c ON c.id = m.customerId \(filter)"
             // Without a search the total comes from monitorCount (kept by triggers), not a scan.
-            let total: Int
-            if query.search?.isEmpty == false {
-                total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) \(join)"), arguments: arguments) ?? 0
-            } else {
-                let counted = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ").replacingOccurrences(of: "m.", with: "")
-                total = try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(count), 0) FROM monitorCount \(counted)"), arguments: arguments) ?? 0
-            }
+            let countSQL = search != nil
+                ? "SELECT COUNT(*) \(join)"
+                : "SELECT coalesce(sum(count), 0) FROM monitorCount" + (scope.isEmpty ? "" : " WHERE " + scope.map { "\($0) = ?" }.joined(separator: " AND "))
+            let total = try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: arguments) ?? 0
             var pageArguments = arguments
             _ = pageArguments.append(contentsOf: [query.perPage, (query.page - 1) * query.perPage])
             let items = try Row.fetchAll(
