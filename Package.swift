@@ -60,7 +60,7 @@ let package = Package(
         // Schema, migrations, records, queries (GRDB on the system SQLite).
         .target(
             name: "Store",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The domain: policies, monitor service, scheduler/worker, incidents, notifiers.

@@ -10,9 +10,9 @@ enum BodyReader {
         let buffer = try await request.body.collect(upTo: maxBytes)
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "Invalid request body: empty") }
         do {
-            return try JSONDecoder().decode(LuaValue.self, from: Data(buffer.readableBytesView))
+            return try LuaValue(json: buffer.readableBytesView)
         } catch {
-            throw APIError(.badRequest, "Invalid request body: malformed JSON")
+            throw APIError(.badRequest, "Invalid request body: malformed JSON (\(error))")
         }
     }
 }

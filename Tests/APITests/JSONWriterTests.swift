@@ -17,6 +17,15 @@ struct JSONWriterTests {
         #expect(decoded == strings)
     }
 
+    @Test("integers are written as decimal digits, from Int64.min to Int64.max")
+    func integers() {
+        let values: [Int64] = [0, 7, -7, 10, 99, 100, -100, 65_535, 1 << 53 + 1, .max, .min]
+        var json = JSONWriter()
+        json.object { json in for (index, value) in values.enumerated() { json.field("k\(index)", value) } }
+        let expected = "{" + values.enumerated().map { "\"k\($0.offset)\":\($0.element)" }.joined(separator: ",") + "}"
+        #expect(json.text == expected)
+    }
+
     @Test("timestamps: UTC with milliseconds, zero-padded")
     func timestamps() {
         #expect(Timestamp.format(Date(timeIntervalSince1970: 1_772_107_200)) == "2026-02-26T12:00:00.000Z")

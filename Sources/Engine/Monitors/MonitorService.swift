@@ -18,11 +18,11 @@ public struct MonitorService: Sendable {
     public func create(_ body: LuaValue, actor: Principal) async throws -> Monitor {
         try RequestShape.checkMonitorBody(body)
         let decision = try await policy.decideCreate(request: body, actor: actor)
-        guard let customer = try await customers.customer(id: decision.customerId), customer.organizationId == actor.organizationId else {
-            throw DomainError.notFound("Customer not found")
-        }
-        return try await monitors.insertMonitor(
-            publicId: UUID(), organizationId: customer.organizationId, customerId: customer.id, fields: decision.fields, at: Date())
+        // The policy resolved the customer; the insert checks its organization again in its transaction.
+        guard let monitor = try await monitors.insertMonitor(
+            publicId: UUID(), organizationId: actor.organizationId, customerId: decision.customerId, fields: decision.fields, at: Date())
+        else { throw DomainError.notFound("Customer not found") }
+        return monitor
     }
 
     public func update(_ publicId: String, _ body: LuaValue, actor: Principal) async throws -> Monitor {

@@ -86,7 +86,7 @@ extension PolicyDecision {
 extension Monitor {
     var luaTable: LuaValue {
         get throws {
-            let config = try JSONDecoder().decode(LuaValue.self, from: Data(fields.config.utf8))
+            let config = try LuaValue(json: fields.config.utf8)
             let values: [String: LuaValue?] = [
                 "id": .integer(id), "publicId": .string(publicId.lowercasedString), "organizationId": .integer(organizationId),
                 "customerId": .integer(customerId), "name": .string(fields.name), "hostname": .string(fields.hostname),

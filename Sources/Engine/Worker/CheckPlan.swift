@@ -10,7 +10,7 @@ public struct CheckPlan: Sendable {
     public let request: CheckRequest
 
     public init(monitor: Monitor) throws {
-        var config = (try? JSONDecoder().decode(LuaValue.self, from: Data(monitor.fields.config.utf8)))?.tableValue ?? LuaTable()
+        var config = (try? LuaValue(json: monitor.fields.config.utf8))?.tableValue ?? LuaTable()
         let mailProtocol = MailProtocol(rawValue: config["protocol"].stringValue ?? "imap") ?? .imap
         config["protocol"] = .string(mailProtocol.rawValue)
         config["host"] = .string(monitor.fields.hostname)

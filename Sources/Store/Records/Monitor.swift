@@ -67,7 +67,8 @@ public struct MonitorQuery: Sendable {
 }
 
 public protocol MonitorRepository: Sendable {
-    func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date) async throws -> Monitor
+    /// Inserts a monitor for `customerId`; nil (and nothing written) unless that customer is in `organizationId`.
+    func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?
     func monitor(publicId: UUID) async throws -> Monitor?
     /// Replaces the fields; nil if the monitor is gone.
     func updateMonitor(id: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?

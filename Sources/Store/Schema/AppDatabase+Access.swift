@@ -4,13 +4,13 @@ import GRDB
 extension AppDatabase: AccessRepository {
     public func principal(tokenHash: String) async throws -> Principal? {
         try await pool.read { db in
-            try Row.fetchOne(
+            try SQLiteColumns.fetchOne(
                 db.cachedStatement(
                     sql: """
                     SELECT t.id AS tokenId, t.customerId, u.id AS userId, u.organizationId, u.role, u.globalSupporter
                     FROM apiToken t JOIN user u ON u.id = t.userId WHERE t.hash = ?
-                    """), arguments: [tokenHash]
-            ).flatMap(Self.principal)
+                    """), arguments: [tokenHash], Self.principal(columns:)
+            ) ?? nil
         }
     }
 
@@ -69,10 +69,10 @@ extension AppDatabase: AccessRepository {
         try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [id]) == true }
     }
 
-    private static func principal(_ row: Row) -> Principal? {
-        guard let role = Role(rawValue: row["role"]) else { return nil }
+    private static func principal(columns row: SQLiteColumns) -> Principal? {
+        guard let role = Role(rawValue: row.string(4)) else { return nil }
         return Principal(
-            userId: row["userId"], organizationId: row["organizationId"], role: role, globalSupporter: row["globalSupporter"],
-            customerId: row["customerId"], tokenId: row["tokenId"])
+            userId: row.int64(2), organizationId: row.int64(3), role: role, globalSupporter: row.int64(5) != 0,
+            customerId: row.optionalInt64(1), tokenId: row.int64(0))
     }
 }

@@ -27,8 +27,9 @@ extension AppDatabase: CustomerRepository {
 
     public func customer(publicId: UUID) async throws -> Customer? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE publicId = ?", arguments: [publicId.lowercasedString])
-                .map(Self.customer(row:))
+            try SQLiteColumns.fetchOne(
+                db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE publicId = ?"),
+                arguments: [publicId.lowercasedString], Self.customer(columns:))
         }
     }
 
@@ -49,22 +50,27 @@ extension AppDatabase: CustomerRepository {
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer \(filter)", arguments: arguments) ?? 0
             var pageArguments = arguments
             _ = pageArguments.append(contentsOf: [perPage, (page - 1) * perPage])
-            let items = try Row.fetchAll(db, sql: "SELECT * FROM customer \(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: pageArguments)
-                .map(Self.customer(row:))
+            let items = try SQLiteColumns.fetchAll(
+                db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer \(filter) ORDER BY id LIMIT ? OFFSET ?"),
+                arguments: pageArguments, Self.customer(columns:))
             return Page(items: items, total: total, page: page, perPage: perPage)
         }
     }
 
     static func customer(_ db: Database, id: Int64) throws -> Customer? {
-        try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id]).map(customer(row:))
+        try SQLiteColumns.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE id = ?"), arguments: [id], customer(columns:))
     }
 
-    static func customer(row: Row) -> Customer {
+    /// The customer columns in the order `customer(columns:)` reads them.
+    static let customerColumns =
+        "id, publicId, organizationId, name, email, allowedCheckCountryCodes, alertLocationThresholdCount, createdAt, updatedAt"
+
+    static func customer(columns row: SQLiteColumns) -> Customer {
         Customer(
-            id: row["id"], publicId: UUID(text: row["publicId"]) ?? UUID(), organizationId: row["organizationId"],
-            name: row["name"], email: row["email"], allowedCheckCountryCodes: CountryCodeColumn.decode(row["allowedCheckCountryCodes"]),
-            alertLocationThresholdCount: row["alertLocationThresholdCount"], createdAt: StoredTime.date(row["createdAt"]),
-            updatedAt: StoredTime.date(row["updatedAt"]))
+            id: row.int64(0), publicId: UUID(text: row.string(1)) ?? UUID(), organizationId: row.int64(2), name: row.string(3),
+            email: row.optionalString(4), allowedCheckCountryCodes: CountryCodeColumn.decode(row.string(5)),
+            alertLocationThresholdCount: row.int(6), createdAt: StoredTime.date(row.int64(7)), updatedAt: StoredTime.date(row.int64(8)))
     }
 }
 

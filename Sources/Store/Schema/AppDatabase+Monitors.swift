@@ -2,27 +2,35 @@ public import Foundation
 import GRDB
 
 extension AppDatabase: MonitorRepository {
-    public func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor {
+    public func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor? {
         try await pool.write { db in
             let now = StoredTime.milliseconds(date)
-            var arguments: StatementArguments = [publicId.lowercasedString, organizationId, customerId]
+            var arguments: StatementArguments = [publicId.lowercasedString]
             _ = arguments.append(contentsOf: Self.arguments(fields))
-            _ = arguments.append(contentsOf: [now, now])
+            _ = arguments.append(contentsOf: [now, now, customerId, organizationId])
+            // The customer's organization is checked in the same statement: a customer
+            // deleted or moved meanwhile leaves nothing written.
             try db.cachedStatement(
                 sql: """
                     INSERT INTO monitor (publicId, organizationId, customerId, name, hostname, port, checkInterval, timeoutSeconds,
                       status, config, notificationEmail, notificationPhoneNumber, allowedCheckCountryCodes, policyVersion,
-                      createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      createdAt, updatedAt)
+                    SELECT ?, organizationId, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM customer WHERE id = ? AND organizationId = ?
                     """
             ).execute(arguments: arguments)
-            return try Self.monitor(db, id: db.lastInsertedRowID)!
+            guard db.changesCount == 1 else { return nil }
+            // What was written, without reading it back.
+            return Monitor(
+                id: db.lastInsertedRowID, publicId: publicId, organizationId: organizationId, customerId: customerId, fields: fields,
+                lastCheckedAt: nil, createdAt: StoredTime.date(now), updatedAt: StoredTime.date(now))
         }
     }
 
     public func monitor(publicId: UUID) async throws -> Monitor? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE publicId = ?"), arguments: [publicId.lowercasedString])
-                .map(Self.monitor(row:))
+            try SQLiteColumns.fetchOne(
+                db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE publicId = ?"), arguments: [publicId.lowercasedString],
+                Self.monitor(columns:))
         }
     }
 
@@ -72,9 +80,10 @@ extension AppDatabase: MonitorRepository {
             let total = try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: arguments) ?? 0
             var pageArguments = arguments
             _ = pageArguments.append(contentsOf: [query.perPage, (query.page - 1) * query.perPage])
-            let items = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(Self.monitorColumns), c.name AS customerName \(join) ORDER BY m.id LIMIT ? OFFSET ?"), arguments: pageArguments
-            ).map { (Self.monitor(row: $0), customerName: $0[Self.monitorColumnCount] as String) }
+            let items = try SQLiteColumns.fetchAll(
+                db.cachedStatement(sql: "SELECT \(Self.monitorColumns), c.name AS customerName \(join) ORDER BY m.id LIMIT ? OFFSET ?"),
+                arguments: pageArguments
+            ) { columns in (Self.monitor(columns: columns), customerName: columns.string(Self.monitorColumnCount)) }
             return Page(items: items, total: total, page: query.page, perPage: query.perPage)
         }
     }
@@ -92,26 +101,28 @@ extension AppDatabase: MonitorRepository {
     }
 
     static func monitor(_ db: Database, id: Int64) throws -> Monitor? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE id = ?"), arguments: [id]).map(monitor(row:))
+        try SQLiteColumns.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE id = ?"), arguments: [id], monitor(columns:))
     }
 
-    /// The monitor columns in the order `monitor(row:)` reads them by index (by-name lookups
-    /// cost a lowercasing each); queries may add their own columns after them.
+    /// The monitor columns in the order `monitor(columns:)` reads them by index;
+    /// queries may add their own columns after them.
     static let monitorColumns = """
         m.id, m.publicId, m.organizationId, m.customerId, m.name, m.hostname, m.port, m.checkInterval, m.timeoutSeconds, \
         m.status, m.config, m.notificationEmail, m.notificationPhoneNumber, m.allowedCheckCountryCodes, m.policyVersion, \
         m.lastCheckedAt, m.createdAt, m.updatedAt
         """
-    static let monitorColumnCount = 18
+    static let monitorColumnCount: Int32 = 18
 
-    static func monitor(row: Row) -> Monitor {
-        let lastChecked: Int64? = row[15]
-        return Monitor(
-            id: row[0], publicId: UUID(text: row[1]) ?? UUID(), organizationId: row[2], customerId: row[3],
+    static func monitor(columns row: SQLiteColumns) -> Monitor {
+        Monitor(
+            id: row.int64(0), publicId: UUID(text: row.string(1)) ?? UUID(), organizationId: row.int64(2), customerId: row.int64(3),
             fields: MonitorFields(
-                name: row[4], hostname: row[5], port: row[6], checkInterval: row[7], timeoutSeconds: row[8],
-                status: MonitorStatus(rawValue: row[9]) ?? .disabled, config: row[10], notificationEmail: row[11],
-                notificationPhoneNumber: row[12], allowedCheckCountryCodes: CountryCodeColumn.decode(row[13]), policyVersion: row[14]),
-            lastCheckedAt: lastChecked.map(StoredTime.date), createdAt: StoredTime.date(row[16]), updatedAt: StoredTime.date(row[17]))
+                name: row.string(4), hostname: row.string(5), port: row.optionalInt(6), checkInterval: row.int(7),
+                timeoutSeconds: row.int(8), status: MonitorStatus(rawValue: row.string(9)) ?? .disabled, config: row.string(10),
+                notificationEmail: row.optionalString(11), notificationPhoneNumber: row.optionalString(12),
+                allowedCheckCountryCodes: CountryCodeColumn.decode(row.string(13)), policyVersion: row.string(14)),
+            lastCheckedAt: row.optionalInt64(15).map(StoredTime.date), createdAt: StoredTime.date(row.int64(16)),
+            updatedAt: StoredTime.date(row.int64(17)))
     }
 }

@@ -26,21 +26,23 @@ extension AppDatabase: ScheduleRepository {
         guard limit > 0 else { return [] }
         return try await pool.write { db in
             let nowMs = StoredTime.milliseconds(now)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let due = try SQLiteColumns.fetchAll(
+                db.cachedStatement(sql: """
                     SELECT \(Self.monitorColumns), c.alertLocationThresholdCount AS failureThreshold, m.nextCheckAt FROM monitor m JOIN customer c ON c.id = m.customerId
                     WHERE m.status IN \(Self.checkedStatuses) AND m.nextCheckAt <= ? AND (m.claimedUntil IS NULL OR m.claimedUntil < ?)
                     ORDER BY m.nextCheckAt LIMIT ?
-                    """, arguments: [nowMs, nowMs, limit])
-            return try rows.map { row in
-                let monitor = Self.monitor(row: row)
-                let until = nowMs + Int64((Double(monitor.fields.timeoutSeconds) + grace) * 1000)
-                try db.execute(
-                    sql: "UPDATE monitor SET claimedBy = ?, claimedUntil = ? WHERE id = ?", arguments: [worker, until, monitor.id])
-                return ClaimedCheck(
-                    monitor: monitor, dueAt: StoredTime.date(row["nextCheckAt"]), failureThreshold: max(1, row["failureThreshold"] as Int))
+                    """), arguments: [nowMs, nowMs, limit]
+            ) { row in
+                ClaimedCheck(
+                    monitor: Self.monitor(columns: row), dueAt: StoredTime.date(row.int64(Self.monitorColumnCount + 1)),
+                    failureThreshold: max(1, row.int(Self.monitorColumnCount)))
             }
+            let claim = try db.cachedStatement(sql: "UPDATE monitor SET claimedBy = ?, claimedUntil = ? WHERE id = ?")
+            for check in due {
+                let until = nowMs + Int64((Double(check.monitor.fields.timeoutSeconds) + grace) * 1000)
+                try claim.execute(arguments: [worker, until, check.monitor.id])
+            }
+            return due
         }
     }
 
