@@ -167,6 +167,11 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "MailmonTestSupport"],
             swiftSettings: swiftSettings

@@ -39,6 +39,7 @@ struct ServerUnderTest: Sendable {
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
         Task { try await application.runService(gracefulShutdownSignals: []) }
+        Task { try await runtime.walCheckpointer().run() }  // as `mailmon serve` runs it
         var iterator = ready.stream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw BenchError("the server did not start") }
         return ServerUnderTest(port: port, token: token, runtime: runtime, directory: directory, admin: admin, customerId: customer.id)

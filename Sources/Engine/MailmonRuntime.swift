@@ -47,6 +47,11 @@ public struct MailmonRuntime: Sendable {
             wake: wake, logger: logger)
     }
 
+    /// The background WAL checkpoints every long-running process runs.
+    public func walCheckpointer() -> WALCheckpointer {
+        WALCheckpointer(database: database, logger: logger)
+    }
+
     public func history(settings: WorkerSettings = WorkerSettings()) -> MonitorHistoryService {
         MonitorHistoryService(
             monitors: monitors, history: database, statistics: database, alerts: database, executor: executor(settings: settings))

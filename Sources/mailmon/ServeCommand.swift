@@ -3,6 +3,8 @@ import ArgumentParser
 import Engine
 import Foundation
 import Hummingbird
+import ServiceLifecycle
+import UnixSignals
 import Logging
 
 /// Options shared by `serve`, `worker` and `run`: flags win over MAILMON_* variables,
@@ -69,7 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.withRuntime { runtime, file, logger in
-            try await options.application(runtime, file, logger: logger).runService()
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [options.application(runtime, file, logger: logger), runtime.walCheckpointer()],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         }
     }
 }

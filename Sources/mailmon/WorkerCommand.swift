@@ -43,7 +43,9 @@ enum WorkerServices {
         logger.info("worker \(settings.workerId): concurrency \(settings.concurrency), retention \(settings.retentionDays) days")
         let group = ServiceGroup(
             configuration: .init(
-                services: extra + [runtime.scheduler(settings: settings), runtime.dispatcher(settings: settings, senders: senders)],
+                services: extra + [
+                    runtime.scheduler(settings: settings), runtime.dispatcher(settings: settings, senders: senders), runtime.walCheckpointer(),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

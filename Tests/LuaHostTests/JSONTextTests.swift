@@ -76,3 +76,32 @@ struct JSONTextTests {
         #expect(try LuaValue(json: bytes) == ["a": [1, 2]])
     }
 }
+
+/// `LuaValue.jsonText()`: the same text `JSONEncoder` (sorted keys, slashes unescaped) wrote before it.
+@Suite("LuaValue as JSON text")
+struct JSONOutputTests {
+    static let values: [LuaValue] = [
+        ["protocol": "imap", "user": "u@example.com", "password": "p \" \\ / \n\t\u{01} ü 😀", "tls": true, "port": 993],
+        ["b": 1, "a": 2, "B": 3, "é": 4, "10": 6, "2": 7, "nested": ["x": [1, 2.5, 30.0, -0.0, 1e300, 1e-7], "y": .nil]],
+        .table(LuaTable(array: ["a", "b"], fields: ["k": false])), [1, 2, 3], .table(LuaTable()), "plain", 42, 0.1, .nil,
+    ]
+
+    @Test("same text as JSONEncoder with sorted keys", arguments: values)
+    func sameAsEncoder(_ value: LuaValue) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(try value.jsonText() == String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    @Test("round trip through the parser")
+    func roundTrip() throws {
+        let value: LuaValue = ["a": [1, 2, ["b": "c"]], "d": 1.5, "e": "ü\u{1f}"]
+        #expect(try LuaValue(json: Array(try value.jsonText().utf8)) == value)
+    }
+
+    @Test("NaN and infinity have no JSON form")
+    func nonFinite() {
+        #expect(throws: LuaJSONError.self) { _ = try LuaValue.table(LuaTable(fields: ["x": .number(.nan)])).jsonText() }
+        #expect(throws: LuaJSONError.self) { _ = try LuaValue.number(.infinity).jsonText() }
+    }
+}

@@ -71,7 +71,12 @@ extension PolicyDecision {
         }
         var port: Int?
         if !monitor["port"].isNil { port = try integer("port") }
-        let configJSON = String(decoding: try JSONCoding.sortedEncoder.encode(LuaValue.table(config)), as: UTF8.self)
+        let configJSON: String
+        do {
+            configJSON = try LuaValue.table(config).jsonText()
+        } catch {
+            throw fail("config cannot be stored as JSON: \(error.message)")
+        }
         self.init(
             customerId: Int64(try integer("customerId")),
             fields: MonitorFields(
@@ -100,12 +105,4 @@ extension Monitor {
             return .table(LuaTable(fields: values.compactMapValues { $0 }))
         }
     }
-}
-
-enum JSONCoding {
-    static let sortedEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

@@ -3,7 +3,7 @@ import GRDB
 
 extension AppDatabase: AccessRepository {
     public func principal(tokenHash: String) async throws -> Principal? {
-        try await pool.read { db in
+        try await pointRead { db in
             try SQLiteColumns.fetchOne(
                 db.cachedStatement(
                     sql: """

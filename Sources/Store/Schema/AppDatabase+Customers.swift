@@ -22,7 +22,7 @@ extension AppDatabase: CustomerRepository {
     }
 
     public func customer(id: Int64) async throws -> Customer? {
-        try await pool.read { db in try Self.customer(db, id: id) }
+        try await pointRead { db in try Self.customer(db, id: id) }
     }
 
     public func customer(publicId: UUID) async throws -> Customer? {

@@ -3,7 +3,7 @@ import GRDB
 
 extension AppDatabase: MonitorRepository {
     public func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor? {
-        try await pool.write { db in
+        try await groupCommit.write { db in
             let now = StoredTime.milliseconds(date)
             var arguments: StatementArguments = [publicId.lowercasedString]
             _ = arguments.append(contentsOf: Self.arguments(fields))
@@ -35,7 +35,7 @@ extension AppDatabase: MonitorRepository {
     }
 
     public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor? {
-        try await pool.write { db in
+        try await groupCommit.write { db in
             var arguments = Self.arguments(fields)
             _ = arguments.append(contentsOf: [StoredTime.milliseconds(date), fields.checkInterval, id])
             try db.execute(

@@ -6,6 +6,13 @@ import GRDB
 /// what they do (in the `AppDatabase+…` files).
 public final class AppDatabase: Sendable {
     let pool: DatabasePool
+    /// Writes that arrive together share a transaction (see `GroupCommit`).
+    let groupCommit: GroupCommit
+    let pointReaders: PointReaders
+    /// The connection `checkpointWAL` runs on.
+    let checkpointer: DatabaseQueue
+    /// WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000).
+    static let autoCheckpointPages = 10_000
 
     /// Opens (creating if needed) the database file at `path`; its directory is created too.
     public init(path: String) throws {
@@ -21,9 +28,24 @@ public final class AppDatabase: Sendable {
             // WAL + NORMAL: durable across a crash of the process, at most the last
             // transactions lost on power loss; no fsync per commit.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoints run in the background (`checkpointWAL`); this is the backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(AppDatabase.autoCheckpointPages)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        groupCommit = GroupCommit(pool: pool)
         try Migrations.migrator.migrate(pool)
+        pointReaders = try PointReaders(path: path, count: ProcessInfo.processInfo.activeProcessorCount)
+        var checkpointConfiguration = Configuration()
+        checkpointConfiguration.busyMode = .timeout(10)
+        checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
+    }
+
+    /// A lookup of one row by a unique index: on the caller's thread when a point
+    /// reader is free (see `PointReaders`), through the pool otherwise. Used on every
+    /// request (the token) and every create (the customer).
+    func pointRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let value = try pointReaders.read(body) { return value }
+        return try await pool.read(body)
     }
 
     /// Names of the applied migrations, oldest first.

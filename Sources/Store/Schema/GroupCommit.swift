@@ -1,0 +1,124 @@
+import GRDB
+import Synchronization
+
+/// Group commit: writes submitted while the writer is busy wait together and are
+/// then run in one transaction, each inside its own savepoint.
+///
+/// A commit costs a transaction's begin and end, a trip to the writer's queue and
+/// the WAL pages it touches; under concurrent load (a client creating monitors on
+/// 64 connections) sharing them is most of the difference. Every write still
+/// stands alone: one that throws is rolled back to its savepoint and only its
+/// caller sees the error; callers are answered only after the commit, and if the
+/// commit fails, all of them get that error. Nothing waits for company: a write
+/// that arrives while the writer is idle is committed at once.
+final class GroupCommit: Sendable {
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+
+    private struct State {
+        var queue: [any BatchedWrite] = []
+        var draining = false
+        var transactions = 0
+    }
+
+    /// Writes waiting for the writer (for tests).
+    var waiting: Int { state.withLock { $0.queue.count } }
+    /// Transactions run so far (for tests).
+    var transactions: Int { state.withLock { $0.transactions } }
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(Write(body: body, continuation: continuation))
+        }
+    }
+
+    private func enqueue(_ write: any BatchedWrite) {
+        let start = state.withLock { state -> Bool in
+            state.queue.append(write)
+            guard !state.draining else { return false }
+            state.draining = true
+            return true
+        }
+        if start {
+            pool.asyncWriteWithoutTransaction { db in self.drain(db) }
+        }
+    }
+
+    /// Runs on the writer: commits batches until the queue is empty.
+    private func drain(_ db: Database) {
+        while true {
+            let batch = state.withLock { state -> [any BatchedWrite] in
+                let batch = state.queue
+                state.queue = []
+                if batch.isEmpty { state.draining = false } else { state.transactions += 1 }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            var commitError: (any Error)?
+            do {
+                try db.inTransaction(.immediate) {
+                    for write in batch { write.run(db) }
+                    return .commit
+                }
+            } catch {
+                commitError = error
+            }
+            for write in batch { write.finish(commitError: commitError) }
+        }
+    }
+}
+
+enum GroupCommitError: Error {
+    /// The shared transaction ended before this write could run.
+    case transactionAborted
+}
+
+private protocol BatchedWrite: Sendable {
+    func run(_ db: Database)
+    func finish(commitError: (any Error)?)
+}
+
+/// One caller's write. `result` is set and read on the writer's queue only.
+private final class Write<T: Sendable>: BatchedWrite, @unchecked Sendable {
+    let body: @Sendable (Database) throws -> T
+    let continuation: CheckedContinuation<T, any Error>
+    var result: Result<T, any Error>?
+
+    init(body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(_ db: Database) {
+        // SQLite rolls a whole transaction back on some errors (disk full, I/O): what
+        // follows must not run outside it; the commit then fails for the batch.
+        guard db.isInsideTransaction else {
+            result = .failure(GroupCommitError.transactionAborted)
+            return
+        }
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT groupCommitWrite").execute()
+            do {
+                result = .success(try body(db))
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
+            } catch {
+                result = .failure(error)
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT groupCommitWrite").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
+            }
+        } catch {
+            // The savepoint itself failed: the transaction is in doubt, fail the write.
+            result = .failure(error)
+        }
+    }
+
+    func finish(commitError: (any Error)?) {
+        if let commitError {
+            continuation.resume(throwing: commitError)
+        } else {
+            continuation.resume(with: result ?? .failure(GroupCommitError.transactionAborted))
+        }
+    }
+}

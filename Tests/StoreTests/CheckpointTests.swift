@@ -1,0 +1,26 @@
+import Foundation
+import GRDB
+@testable import Store
+import Testing
+
+/// WAL checkpoints run off the commit path: commits leave frames for `checkpointWAL` to copy.
+@Suite("WAL checkpoints in the background")
+struct CheckpointTests {
+    @Test("commits below the backstop leave the WAL to checkpointWAL, which copies all of it")
+    func checkpoint() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
+        // SQLite's default (1,000 pages) would have checkpointed inside one of these commits.
+        for index in 0..<1_500 {
+            _ = try await database.groupCommit.write { db in
+                try db.execute(sql: "INSERT INTO organization (name, createdAt) VALUES (?, 0)", arguments: ["org \(index)"])
+            }
+        }
+        let first = try await database.checkpointWAL()
+        #expect(first.walFrames > 1_000)
+        #expect(first.checkpointedFrames == first.walFrames)
+        let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
+        #expect(count == 1_500)
+    }
+}

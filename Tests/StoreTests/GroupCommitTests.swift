@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import GRDB
+@testable import Store
+import Testing
+
+/// Group commit: writes that wait together share one transaction, and each still stands alone.
+@Suite("Group commit of concurrent writes")
+struct GroupCommitTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
+
+    func open() throws -> AppDatabase {
+        try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
+    }
+
+    func fields(_ name: String) -> MonitorFields {
+        MonitorFields(
+            name: name, hostname: "mail.example.com", port: nil, checkInterval: 5, timeoutSeconds: 10, status: .active,
+            config: #"{"protocol":"imap"}"#, notificationEmail: nil, notificationPhoneNumber: nil, allowedCheckCountryCodes: ["DE"],
+            policyVersion: "test@1")
+    }
+
+    /// Holds the writer until `release()`, so that writes queue up behind it.
+    final class WriterGate: Sendable {
+        let semaphore = DispatchSemaphore(value: 0)
+        init(_ database: AppDatabase) { database.pool.asyncWriteWithoutTransaction { _ in self.semaphore.wait() } }
+        func release() { semaphore.signal() }
+    }
+
+    func waitUntil(_ condition: () -> Bool) async throws {
+        while !condition() { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test("writes queued while the writer is busy commit in one transaction; each caller gets its own row")
+    func batched() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try open()
+        let organization = try await database.ensureDefaultOrganization(name: "Org").id
+        let customer = try await database.insertCustomer(
+            NewCustomer(publicId: UUID(), organizationId: organization, name: "C", email: nil, allowedCheckCountryCodes: [],
+                        alertLocationThresholdCount: 1))
+        let before = database.groupCommit.transactions
+        let gate = WriterGate(database)
+        let count = 50
+        let monitors = Task {
+            try await withThrowingTaskGroup(of: Monitor?.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        try await database.insertMonitor(
+                            publicId: UUID(), organizationId: organization, customerId: customer.id, fields: fields("m\(index)"), at: Date())
+                    }
+                }
+                return try await group.reduce(into: [Monitor]()) { if let monitor = $1 { $0.append(monitor) } }
+            }
+        }
+        try await waitUntil { database.groupCommit.waiting == count }
+        gate.release()
+        let created = try await monitors.value
+        #expect(created.count == count)
+        #expect(Set(created.map(\.id)).count == count)
+        #expect(database.groupCommit.transactions - before == 1)
+        let stored = try await database.monitors(MonitorQuery(organizationId: nil, customerId: nil, search: nil, page: 1, perPage: 200))
+        #expect(stored.total == count && Set(stored.items.map(\.0.id)) == Set(created.map(\.id)))
+        for monitor in created {
+            #expect(try await database.monitor(publicId: monitor.publicId) == monitor)
+        }
+    }
+
+    @Test("a write that fails is rolled back to its savepoint; the others in its transaction commit")
+    func failureStaysAlone() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try open()
+        let organization = try await database.ensureDefaultOrganization(name: "Org").id
+        let gate = WriterGate(database)
+        struct Refused: Error {}
+        let writes = Task {
+            await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        do {
+                            try await database.groupCommit.write { db in
+                                try db.execute(sql: "INSERT INTO organization (name, createdAt) VALUES (?, 0)", arguments: ["org \(index)"])
+                                if index % 3 == 0 { throw Refused() }
+                            }
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+        }
+        try await waitUntil { database.groupCommit.waiting == 10 }
+        let before = database.groupCommit.transactions
+        gate.release()
+        #expect(await writes.value == 6)
+        #expect(database.groupCommit.transactions - before == 1)
+        let names = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM organization WHERE name LIKE 'org %'") }
+        #expect(Set(names) == Set([1, 2, 4, 5, 7, 8].map { "org \($0)" }))
+    }
+
+    @Test("a monitor for a customer of another organization is not written")
+    func customerOrganization() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try open()
+        let first = try await database.ensureDefaultOrganization(name: "First").id
+        let second = try await database.createOrganization(name: "Second")
+        let customer = try await database.insertCustomer(
+            NewCustomer(publicId: UUID(), organizationId: second, name: "Theirs", email: nil, allowedCheckCountryCodes: [],
+                        alertLocationThresholdCount: 1))
+        let refused = try await database.insertMonitor(
+            publicId: UUID(), organizationId: first, customerId: customer.id, fields: fields("x"), at: Date())
+        #expect(refused == nil)
+        let missing = try await database.insertMonitor(publicId: UUID(), organizationId: first, customerId: 999, fields: fields("y"), at: Date())
+        #expect(missing == nil)
+        let stored = try await database.monitors(MonitorQuery(organizationId: nil, customerId: nil, search: nil, page: 1, perPage: 10))
+        #expect(stored.total == 0 && stored.items.isEmpty)
+        #expect(try await database.insertMonitor(
+            publicId: UUID(), organizationId: second, customerId: customer.id, fields: fields("z"), at: Date()) != nil)
+    }
+}
