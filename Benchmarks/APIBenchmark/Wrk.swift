@@ -42,6 +42,8 @@ struct Wrk {
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else { throw BenchError("wrk failed:\n\(text)") }
+        // API_BENCH_RAW=1 prints wrk's own report (the whole latency distribution).
+        if ProcessInfo.processInfo.environment["API_BENCH_RAW"] != nil { print(text) }
         return Self.parse(text)
     }
 

@@ -6,9 +6,11 @@
 /// is an integer when its value is integral and fits 64 bits (`30`, `30.0` and `3e1`
 /// alike), otherwise a float; an array is a table's array part, an object its fields.
 /// The grammar is strict RFC 8259: no trailing commas, comments, leading zeros, bare
-/// words, unpaired surrogates or invalid UTF-8; nesting is limited to `maxDepth`.
+/// words, unpaired surrogates or invalid UTF-8; nesting is limited to `maxJSONDepth`
+/// (32: a body travels inside the policy's input table and comes back inside its
+/// answer, and values read back from Lua may nest at most 64 levels).
 extension LuaValue {
-    public static let maxJSONDepth = 128
+    public static let maxJSONDepth = 32
 
     public init<Bytes: Collection>(json bytes: Bytes) throws(LuaJSONError) where Bytes.Element == UInt8 {
         let parse: (UnsafeBufferPointer<UInt8>) -> Result<LuaValue, LuaJSONError> = { buffer in

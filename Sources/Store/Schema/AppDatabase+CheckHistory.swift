@@ -24,18 +24,23 @@ extension AppDatabase: CheckHistoryRepository {
         try await pool.read { db in try Self.activeIncidents(db, monitorId: monitorId) }
     }
 
+    /// One check's result, schedule, incidents and alerts, written together. Results that
+    /// arrive together (a worker finishes many checks at once) share a transaction
+    /// (`GroupCommit`); each is all or nothing on its own.
     public func recordCheck(monitorId: Int64, outcome: CheckOutcome) async throws -> RecordedCheck? {
-        try await pool.write { db in
-            guard try Int64.fetchOne(db, sql: "SELECT id FROM monitor WHERE id = ?", arguments: [monitorId]) != nil else { return nil }
+        try await groupCommit.write { db in
+            guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM monitor WHERE id = ?"), arguments: [monitorId]) != nil else {
+                return nil
+            }
             let check = try Self.insertResult(db, monitorId: monitorId, outcome.result)
             let checkedAt = StoredTime.milliseconds(outcome.result.checkedAt)
             if let next = outcome.nextCheckAt {
-                try db.execute(
-                    sql: "UPDATE monitor SET lastCheckedAt = ?, nextCheckAt = ?, claimedBy = NULL, claimedUntil = NULL WHERE id = ?",
-                    arguments: [checkedAt, StoredTime.milliseconds(next), monitorId])
+                try db.cachedStatement(
+                    sql: "UPDATE monitor SET lastCheckedAt = ?, nextCheckAt = ?, claimedBy = NULL, claimedUntil = NULL WHERE id = ?"
+                ).execute(arguments: [checkedAt, StoredTime.milliseconds(next), monitorId])
             } else {
-                try db.execute(
-                    sql: "UPDATE monitor SET lastCheckedAt = max(coalesce(lastCheckedAt, 0), ?) WHERE id = ?", arguments: [checkedAt, monitorId])
+                try db.cachedStatement(sql: "UPDATE monitor SET lastCheckedAt = max(coalesce(lastCheckedAt, 0), ?) WHERE id = ?")
+                    .execute(arguments: [checkedAt, monitorId])
             }
             var active = try Self.activeIncidents(db, monitorId: monitorId)
             var resolved: [Incident] = []
@@ -110,11 +115,12 @@ extension AppDatabase: CheckHistoryRepository {
     }
 
     private static func insertResult(_ db: Database, monitorId: Int64, _ r: NewCheckResult) throws -> CheckRecord {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO checkResult (monitorId, checkedAt, dueAt, ok, category, message, timings, messageCount,
                   certificateNotAfter, details, hookVersion, hookError) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 monitorId, StoredTime.milliseconds(r.checkedAt), r.dueAt.map(StoredTime.milliseconds), r.ok, r.category, r.message,
                 r.timings, r.messageCount, r.certificateNotAfter.map(StoredTime.milliseconds), r.details, r.hookVersion, r.hookError,
@@ -124,7 +130,8 @@ extension AppDatabase: CheckHistoryRepository {
 
     static func activeIncidents(_ db: Database, monitorId: Int64) throws -> [Incident] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM incident WHERE monitorId = ? AND status = 'active' ORDER BY startedAt, id", arguments: [monitorId]
+            db.cachedStatement(sql: "SELECT * FROM incident WHERE monitorId = ? AND status = 'active' ORDER BY startedAt, id"),
+            arguments: [monitorId]
         ).map(incident(row:))
     }
 

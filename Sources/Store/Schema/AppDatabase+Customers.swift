@@ -26,7 +26,7 @@ extension AppDatabase: CustomerRepository {
     }
 
     public func customer(publicId: UUID) async throws -> Customer? {
-        try await pool.read { db in
+        try await pointRead { db in
             try SQLiteColumns.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE publicId = ?"),
                 arguments: [publicId.lowercasedString], Self.customer(columns:))

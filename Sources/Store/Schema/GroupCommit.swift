@@ -59,7 +59,7 @@ final class GroupCommit: Sendable {
             var commitError: (any Error)?
             do {
                 try db.inTransaction(.immediate) {
-                    for write in batch { write.run(db) }
+                    for write in batch { try write.run(db) }
                     return .commit
                 }
             } catch {
@@ -76,7 +76,7 @@ enum GroupCommitError: Error {
 }
 
 private protocol BatchedWrite: Sendable {
-    func run(_ db: Database)
+    func run(_ db: Database) throws
     func finish(commitError: (any Error)?)
 }
 
@@ -91,26 +91,21 @@ private final class Write<T: Sendable>: BatchedWrite, @unchecked Sendable {
         self.continuation = continuation
     }
 
-    func run(_ db: Database) {
+    /// Runs the body in its savepoint; the body's error is this write's result. Throws
+    /// only when the savepoint itself fails: the transaction is then in doubt and the
+    /// whole batch is rolled back (every caller gets that error).
+    func run(_ db: Database) throws {
         // SQLite rolls a whole transaction back on some errors (disk full, I/O): what
-        // follows must not run outside it; the commit then fails for the batch.
-        guard db.isInsideTransaction else {
-            result = .failure(GroupCommitError.transactionAborted)
-            return
-        }
+        // follows must not run outside it.
+        guard db.isInsideTransaction else { throw GroupCommitError.transactionAborted }
+        try db.cachedStatement(sql: "SAVEPOINT groupCommitWrite").execute()
         do {
-            try db.cachedStatement(sql: "SAVEPOINT groupCommitWrite").execute()
-            do {
-                result = .success(try body(db))
-                try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
-            } catch {
-                result = .failure(error)
-                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT groupCommitWrite").execute()
-                try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
-            }
+            result = .success(try body(db))
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
         } catch {
-            // The savepoint itself failed: the transaction is in doubt, fail the write.
             result = .failure(error)
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT groupCommitWrite").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
         }
     }
 

@@ -20,7 +20,9 @@ final class PointReaders: Sendable {
     init(path: String, count: Int) throws {
         var configuration = Configuration()
         configuration.readonly = true
-        configuration.busyMode = .timeout(10)
+        // Never wait here (a wait would block a thread of the cooperative pool): a busy
+        // database sends the read to the pool instead.
+        configuration.busyMode = .immediateError
         slots = try (0..<max(1, count)).map { _ in Slot(try DatabaseQueue(path: path, configuration: configuration)) }
     }
 
@@ -28,7 +30,12 @@ final class PointReaders: Sendable {
     func read<T: Sendable>(_ body: (Database) throws -> T) throws -> T? {
         for slot in slots {
             let outcome: Result<T, any Error>? = slot.lock.withLockIfAvailable { _ in Result { try slot.queue.read(body) } }
-            if let outcome { return try outcome.get() }
+            switch outcome {
+            case .none: continue
+            case .success(let value): return value
+            case .failure(let error as DatabaseError) where error.resultCode == .SQLITE_BUSY: return nil
+            case .failure(let error): throw error
+            }
         }
         return nil
     }
