@@ -25,8 +25,10 @@ let sampler = ResourceSampler()
 let startedAt = Date()
 let cpuAtStart = ResourceSampler.cpuSeconds()
 let worker = Task { try await fleet.runtime.scheduler(settings: settings).run() }
+let checkpointer = Task { try await fleet.runtime.walCheckpointer().run() }  // as `mailmon worker` runs it
 try await sampler.sample(every: .seconds(1), for: .seconds(seconds))
 worker.cancel()
+checkpointer.cancel()
 _ = await worker.result
 let cpu = ResourceSampler.cpuSeconds() - cpuAtStart
 
