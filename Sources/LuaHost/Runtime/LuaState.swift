@@ -39,6 +39,7 @@ final class LuaState {
     private(set) var isBroken = false
     /// Script functions already resolved in this state, by script and function name.
     private var functionIndex: [FunctionKey: lua_Integer] = [:]
+    private var lastResolved: (key: FunctionKey, index: lua_Integer)?
 
     struct FunctionKey: Hashable {
         var script: String
@@ -175,7 +176,12 @@ final class LuaState {
     func clearResults() { lua_settop(thread, 0) }
 
     private func resolve(_ key: FunctionKey) throws(LuaScriptError) -> lua_Integer {
-        if let index = functionIndex[key] { return index }
+        // Callers tend to call the same function again: compare before hashing.
+        if let last = lastResolved, last.key == key { return last.index }
+        if let index = functionIndex[key] {
+            lastResolved = (key, index)
+            return index
+        }
         guard case .returned(let count) = try start(.resolve, [.string(key.script), .string(key.function)]) else {
             resetThread()
             throw LuaScriptError(kind: .contract, message: "resolving \(key.function) yielded")

@@ -67,6 +67,7 @@ final class LuaProgramEncoder {
 
     /// Makes `frame` the innermost open table, closing its finished children.
     func activate(_ frame: Frame) throws {
+        if open.last === frame { return }  // the usual case: the innermost table goes on
         guard let depth = open.lastIndex(where: { $0 === frame }) else { throw OutOfOrder() }
         try close(downTo: depth + 1)
     }
