@@ -85,15 +85,10 @@ private struct JSONTextParser {
 
     mutating func object() throws(LuaJSONError) -> LuaValue {
         try enter()
-        index += 1
+        defer { depth -= 1 }
         var fields: [String: LuaValue] = [:]
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .table(LuaTable())
-        }
-        while true {
+        if closesEmpty(UInt8(ascii: "}")) { return .table(LuaTable()) }
+        repeat {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let key = try string()
@@ -101,43 +96,43 @@ private struct JSONTextParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             fields[key] = try value()
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .table(LuaTable(fields: fields))
-            } else {
-                throw fail("expected ',' or '}'")
-            }
-        }
+        } while try !endOfElement(UInt8(ascii: "}"))
+        return .table(LuaTable(fields: fields))
     }
 
     mutating func array() throws(LuaJSONError) -> LuaValue {
         try enter()
-        index += 1
+        defer { depth -= 1 }
         var elements: [LuaValue] = []
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .table(LuaTable())
-        }
-        while true {
+        if closesEmpty(UInt8(ascii: "]")) { return .table(LuaTable()) }
+        repeat {
             elements.append(try value())
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .table(LuaTable(array: elements))
-            } else {
-                throw fail("expected ',' or ']'")
-            }
+        } while try !endOfElement(UInt8(ascii: "]"))
+        return .table(LuaTable(array: elements))
+    }
+
+    /// Right after the opening bracket: consumes `close` if the container is empty.
+    mutating func closesEmpty(_ close: UInt8) -> Bool {
+        index += 1
+        skipSpace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an element: consumes a comma (false: another element follows) or `close` (true).
+    mutating func endOfElement(_ close: UInt8) throws(LuaJSONError) -> Bool {
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
+            return false
+        case close:
+            index += 1
+            return true
+        default:
+            throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'")
         }
     }
 

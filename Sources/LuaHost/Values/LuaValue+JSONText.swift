@@ -22,7 +22,7 @@ extension LuaValue {
             var text = d.description
             if text.hasSuffix(".0") { text.removeLast(2) }
             bytes.append(contentsOf: text.utf8)
-        case .string(let s): writeString(s, into: &bytes)
+        case .string(let s): JSONStringEscaping.appendQuoted(s, to: &bytes)
         case .table(let table):
             guard depth < maxJSONDepth else { throw LuaJSONError(message: "nested deeper than \(maxJSONDepth) levels", offset: bytes.count) }
             if table.fields.isEmpty && !table.array.isEmpty {
@@ -40,30 +40,11 @@ extension LuaValue {
             bytes.append(UInt8(ascii: "{"))
             for (index, entry) in entries.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(entry.key, into: &bytes)
+                JSONStringEscaping.appendQuoted(entry.key, to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
                 try write(entry.value, into: &bytes, depth: depth + 1)
             }
             bytes.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func writeString(_ string: String, into bytes: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
