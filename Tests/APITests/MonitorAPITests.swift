@@ -76,6 +76,9 @@ struct MonitorAPITests {
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "allowedCheckCountryCodes": ["XX"]}"#, "country"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example""#, "JSON"),
         (#"[1, 2]"#, "object"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example",}"#, "expected a string key at byte 55"),
+        (#"{"customerId": 1, "imapPopConfig": "# + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}",
+         "nested deeper than 32 levels"),
     ])
     func badInput(_ json: String, _ mentions: String) async throws {
         try await withServer { fixture, client in

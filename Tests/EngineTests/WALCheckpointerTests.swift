@@ -1,0 +1,32 @@
+import Engine
+import Foundation
+import Logging
+import Store
+import Testing
+
+/// The background checkpointer copies the write-ahead log into the database file.
+@Suite("WAL checkpointer service")
+struct WALCheckpointerTests {
+    @Test("commits stay in the WAL until the checkpointer runs; then the database file holds them")
+    func copiesTheLog() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-ckpt-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("mailmon.sqlite").path
+        let database = try AppDatabase(path: path)
+        func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 }
+        let before = try fileSize()
+        for index in 0..<1_500 { _ = try await database.createOrganization(name: "organization \(index) " + String(repeating: "x", count: 200)) }
+        // Below the 10,000-page backstop nothing reached the database file yet.
+        #expect(try fileSize() == before)
+        let service = Task { try await WALCheckpointer(database: database, interval: .milliseconds(10), logger: Logger(label: "test")).run() }
+        defer { service.cancel() }
+        var waited = 0
+        while try fileSize() == before, waited < 1_000 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(try fileSize() > before + 1_500 * 200)
+        let rest = try await database.checkpointWAL()
+        #expect(rest.checkpointedFrames == rest.walFrames)
+    }
+}
