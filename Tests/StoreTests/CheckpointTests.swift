@@ -23,4 +23,26 @@ struct CheckpointTests {
         let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
         #expect(count == 1_500)
     }
+
+    @Test("restartWAL completes the log, so that the next commit writes it from its beginning")
+    func restart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
+        func insert(_ range: Range<Int>) async throws {
+            for index in range {
+                _ = try await database.groupCommit.write { db in
+                    try db.execute(sql: "INSERT INTO organization (name, createdAt) VALUES (?, 0)", arguments: ["org \(index)"])
+                }
+            }
+        }
+        try await insert(0..<1_500)
+        #expect(try await database.restartWAL())
+        try await insert(1_500..<1_501)
+        let after = try await database.checkpointWAL()
+        // Appended instead, the log would hold the 1,500 commits' frames and this one.
+        #expect(after.walFrames > 0 && after.walFrames < 10)
+        let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
+        #expect(count == 1_501)
+    }
 }

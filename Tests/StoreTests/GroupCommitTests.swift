@@ -119,4 +119,37 @@ struct GroupCommitTests {
         #expect(try await database.insertMonitor(
             publicId: UUID(), organizationId: second, customerId: customer.id, fields: fields("z"), at: Date()) != nil)
     }
+
+    @Test("a job between batches runs outside any transaction, after the batch in progress and before the writes queued behind it")
+    func betweenBatches() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try open()
+        _ = try await database.ensureDefaultOrganization(name: "Org")
+        let gate = WriterGate(database)
+        let writes = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<5 {
+                    group.addTask {
+                        try await database.groupCommit.write { db in
+                            try db.execute(sql: "INSERT INTO organization (name, createdAt) VALUES (?, 0)", arguments: ["org \(index)"])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await waitUntil { database.groupCommit.waiting == 5 }
+        let job = Task {
+            try await database.groupCommit.betweenBatches { db in
+                (db.isInsideTransaction, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") ?? -1)
+            }
+        }
+        // The job is queued too; it runs first once the writer is free.
+        try await waitUntil { database.groupCommit.waitingBetween == 1 }
+        gate.release()
+        let (inside, organizations) = try await job.value
+        try await writes.value
+        #expect(!inside)
+        #expect(organizations == 1)
+    }
 }

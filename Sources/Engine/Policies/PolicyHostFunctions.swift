@@ -34,7 +34,7 @@ extension LuaHostFunctions {
             switch call[1] {
             case .integer(let id): customer = try await customers.customer(id: id)
             case .string(let text):
-                guard let uuid = UUID(uuidString: text), Validators.isUUID(text) else { return [.nil] }
+                guard let uuid = UUID(text: text) else { return [.nil] }
                 customer = try await customers.customer(publicId: uuid)
             default: throw LuaHostError("argument #2: customer id (integer) or UUID (string) expected")
             }

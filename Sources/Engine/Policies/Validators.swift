@@ -1,27 +1,69 @@
 import Foundation
+import Store
 
 /// The checks behind `mailmon.validate.*`: pure functions, also used by Swift.
 public enum Validators {
     /// A hostname only: RFC 1123 labels, or an IPv4/IPv6 literal (IPv6 optionally in brackets).
     /// No scheme, path, port, spaces. Returns nil when valid, else the reason.
     public static func hostnameProblem(_ text: String) -> String? {
-        if text.isEmpty { return "hostname is empty" }
-        if text.utf8.count > 253 { return "hostname is longer than 253 characters" }
-        if text.contains("://") { return "hostname must not contain a scheme (like imaps://)" }
-        if text.contains("/") { return "hostname must not contain a path" }
-        if text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) { return "hostname must not contain spaces" }
-        if isIPv4(text) || isIPv6(text) { return nil }
-        if text.hasPrefix("["), text.hasSuffix("]"), isIPv6(String(text.dropFirst().dropLast())) { return nil }
-        if text.contains(":") { return "hostname must not contain a port" }
-        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
-        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !label.isEmpty, label.utf8.count <= 63 else { return "hostname has an empty or too long label" }
-            guard label.utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: "-") }) else {
+        let utf8 = text.utf8
+        return utf8.withContiguousStorageIfAvailable { hostnameProblem(text, bytes: $0) }
+            ?? Array(utf8).withUnsafeBufferPointer { hostnameProblem(text, bytes: $0) }
+    }
+
+    /// One pass over the bytes for what must not appear anywhere, a second over the
+    /// labels (this runs in every create and update policy).
+    private static func hostnameProblem(_ text: String, bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if bytes.isEmpty { return "hostname is empty" }
+        if bytes.count > 253 { return "hostname is longer than 253 characters" }
+        var scheme = false, slash = false, space = false, colon = false, dotsAndDigits = true
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "/"):
+                slash = true
+                if index >= 1, bytes[index - 1] == UInt8(ascii: ":"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") {
+                    scheme = true
+                }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): space = true
+            case UInt8(ascii: ":"): colon = true
+            case UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            default: dotsAndDigits = false
+            }
+        }
+        if scheme { return "hostname must not contain a scheme (like imaps://)" }
+        if slash { return "hostname must not contain a path" }
+        if space { return "hostname must not contain spaces" }
+        if dotsAndDigits, isIPv4(text) { return nil }
+        if colon {
+            if isIPv6(text) { return nil }
+            if bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"), isIPv6(String(text.dropFirst().dropLast())) {
+                return nil
+            }
+            return "hostname must not contain a port"
+        }
+        // Labels of the name without its optional trailing dot.
+        let end = bytes.last == UInt8(ascii: ".") ? bytes.count - 1 : bytes.count
+        var labelStart = 0
+        var labelIsNumeric = true
+        for index in 0...end {
+            guard index < end, bytes[index] != UInt8(ascii: ".") else {
+                let length = index - labelStart
+                guard length > 0, length <= 63 else { return "hostname has an empty or too long label" }
+                if bytes[labelStart] == UInt8(ascii: "-") || bytes[index - 1] == UInt8(ascii: "-") {
+                    return "a hostname label may not start or end with a hyphen"
+                }
+                if index == end, labelIsNumeric { return "hostname is not a valid IPv4 address" }
+                labelStart = index + 1
+                labelIsNumeric = true
+                continue
+            }
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { continue }
+            labelIsNumeric = false
+            guard isAlnum(byte) || byte == UInt8(ascii: "-") else {
                 return "hostname may contain only letters, digits, hyphens and dots"
             }
-            guard label.first != "-", label.last != "-" else { return "a hostname label may not start or end with a hyphen" }
         }
-        if name.split(separator: ".").last?.allSatisfy(\.isNumber) == true { return "hostname is not a valid IPv4 address" }
         return nil
     }
 
@@ -35,17 +77,15 @@ public enum Validators {
         return inet_pton(AF_INET6, text, &address) == 1
     }
 
-    public static func isUUID(_ text: String) -> Bool {
-        text.utf8.count == 36 && UUID(uuidString: text) != nil
-    }
+    public static func isUUID(_ text: String) -> Bool { UUID(text: text) != nil }
 
     /// A pragmatic address check: one @, a non-empty local part, a hostname with a dot.
     public static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64, text.utf8.count <= 254,
-            !text.contains(where: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+            !text.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") })
         else { return false }
-        return parts[1].contains(".") && hostnameProblem(String(parts[1])) == nil
+        return parts[1].utf8.contains(UInt8(ascii: ".")) && hostnameProblem(String(parts[1])) == nil
     }
 
     /// E.164: +, then 8 to 15 digits (spaces, dashes, dots, parentheses allowed as separators).

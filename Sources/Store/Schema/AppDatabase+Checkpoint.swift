@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// What one WAL checkpoint found and did.
@@ -8,9 +9,13 @@ public struct WALCheckpoint: Sendable, Equatable {
     public var checkpointedFrames: Int
 }
 
+/// `fdatasync` of the database file failed (`restartWAL`).
+public struct DatabaseFileSyncError: Error, Sendable { public let errno: Int32 }
+
 /// Checkpoints run in the background, off the commit path.
 public protocol MaintenanceRepository: Sendable {
     func checkpointWAL() async throws -> WALCheckpoint
+    func restartWAL() async throws -> Bool
 }
 
 extension AppDatabase: MaintenanceRepository {
@@ -33,4 +38,52 @@ extension AppDatabase: MaintenanceRepository {
             }
         }
     }
+
+    /// Lets the next commit write the WAL from its beginning again, with the writer
+    /// stalled for the least time; true when it will.
+    ///
+    /// SQLite starts the log over only when a write begins while every frame in it
+    /// is already in the database file. Under a steady stream of writes the
+    /// background checkpoint never gets there (new frames arrive while it copies
+    /// and syncs), so the log grows until the in-commit checkpoint at
+    /// `autoCheckpointPages`, which syncs the log and the database file on the
+    /// writer: 10–30 ms without a commit, every ~10,000 frames. Instead:
+    /// 1. off the writer, checkpoints follow each other, each with a sync of the
+    ///    database file, until one finds only a few new frames: every sync is
+    ///    shorter than the one before, as there is less new to write;
+    /// 2. on the writer, between two batches, a last checkpoint copies those few
+    ///    frames; its syncs (log, then database file) find little to write, the log
+    ///    is then complete, and the next write starts it over.
+    public func restartWAL() async throws -> Bool {
+        var copied = -1
+        for _ in 0..<Self.restartPasses {
+            let file = databaseFile
+            let pass = try await checkpointer.writeWithoutTransaction { db -> WALCheckpoint? in
+                do {
+                    let result = try db.checkpoint(.passive)
+                    if file >= 0, fdatasync(file) != 0 { throw DatabaseFileSyncError(errno: errno) }
+                    return WALCheckpoint(walFrames: result.walFrameCount, checkpointedFrames: result.checkpointedFrameCount)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    return nil  // another checkpoint is running (another process's)
+                }
+            }
+            guard let pass else { return false }
+            let fresh = copied < 0 ? pass.walFrames : pass.walFrames - copied
+            copied = pass.checkpointedFrames
+            if fresh <= Self.restartFreshFrames { break }
+        }
+        return try await groupCommit.betweenBatches { db in
+            do {
+                let result = try db.checkpoint(.passive)
+                return result.checkpointedFrameCount == result.walFrameCount
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                return false
+            }
+        }
+    }
+
+    /// Background passes before the writer's share (`restartWAL`), at most.
+    static let restartPasses = 6
+    /// New frames few enough for the writer to copy and sync (`restartWAL`).
+    static let restartFreshFrames = 64
 }

@@ -11,8 +11,10 @@ public final class AppDatabase: Sendable {
     let pointReaders: PointReaders
     /// The connection `checkpointWAL` runs on.
     let checkpointer: DatabaseQueue
+    /// The database file, opened read-only for `restartWAL`'s sync off the writer.
+    let databaseFile: Int32
     /// WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000).
-    static let autoCheckpointPages = 10_000
+    static let autoCheckpointPages = 50_000
 
     /// Opens (creating if needed) the database file at `path`; its directory is created too.
     public init(path: String) throws {
@@ -38,11 +40,17 @@ public final class AppDatabase: Sendable {
         var checkpointConfiguration = Configuration()
         checkpointConfiguration.busyMode = .timeout(10)
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
+        databaseFile = open(path, O_RDONLY | O_CLOEXEC)
     }
 
-    /// A lookup of one row by a unique index: on the caller's thread when a point
-    /// reader is free (see `PointReaders`), through the pool otherwise. Used on every
-    /// request (the token) and every create (the customer).
+    deinit {
+        if databaseFile >= 0 { close(databaseFile) }
+    }
+
+    /// A lookup of one row by a unique index, in one SELECT (`body` must not run
+    /// more: on a point reader it gets no transaction around it): on the caller's
+    /// thread when a point reader is free (see `PointReaders`), through the pool
+    /// otherwise. Used on every request (the token) and every create (the customer).
     func pointRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         if let value = try pointReaders.read(body) { return value }
         return try await pool.read(body)

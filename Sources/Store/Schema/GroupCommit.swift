@@ -17,12 +17,16 @@ final class GroupCommit: Sendable {
 
     private struct State {
         var queue: [any BatchedWrite] = []
+        /// Jobs for the writer outside any transaction, run before the next batch.
+        var between: [any BatchedWrite] = []
         var draining = false
         var transactions = 0
     }
 
     /// Writes waiting for the writer (for tests).
     var waiting: Int { state.withLock { $0.queue.count } }
+    /// Jobs waiting to run between batches (for tests).
+    var waitingBetween: Int { state.withLock { $0.between.count } }
     /// Transactions run so far (for tests).
     var transactions: Int { state.withLock { $0.transactions } }
 
@@ -34,9 +38,18 @@ final class GroupCommit: Sendable {
         }
     }
 
-    private func enqueue(_ write: any BatchedWrite) {
+    /// Runs `body` on the writer's connection between two batches, outside any
+    /// transaction (a checkpoint cannot run inside one): queued writes wait for it,
+    /// and it waits for the batch in progress.
+    func betweenBatches<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(Write(body: body, continuation: continuation), between: true)
+        }
+    }
+
+    private func enqueue(_ write: any BatchedWrite, between: Bool = false) {
         let start = state.withLock { state -> Bool in
-            state.queue.append(write)
+            if between { state.between.append(write) } else { state.queue.append(write) }
             guard !state.draining else { return false }
             state.draining = true
             return true
@@ -49,13 +62,17 @@ final class GroupCommit: Sendable {
     /// Runs on the writer: commits batches until the queue is empty.
     private func drain(_ db: Database) {
         while true {
-            let batch = state.withLock { state -> [any BatchedWrite] in
-                let batch = state.queue
+            let (between, batch) = state.withLock { state -> ([any BatchedWrite], [any BatchedWrite]) in
+                let taken = (state.between, state.queue)
+                state.between = []
                 state.queue = []
-                if batch.isEmpty { state.draining = false } else { state.transactions += 1 }
-                return batch
+                if taken.0.isEmpty, taken.1.isEmpty { state.draining = false }
+                if !taken.1.isEmpty { state.transactions += 1 }
+                return taken
             }
-            guard !batch.isEmpty else { return }
+            for job in between { job.runAlone(db) }
+            if between.isEmpty, batch.isEmpty { return }
+            guard !batch.isEmpty else { continue }
             var commitError: (any Error)?
             do {
                 try db.inTransaction(.immediate) {
@@ -78,6 +95,8 @@ enum GroupCommitError: Error {
 private protocol BatchedWrite: Sendable {
     func run(_ db: Database) throws
     func finish(commitError: (any Error)?)
+    /// Runs outside any transaction and answers the caller at once.
+    func runAlone(_ db: Database)
 }
 
 /// One caller's write. `result` is set and read on the writer's queue only.
@@ -107,6 +126,10 @@ private final class Write<T: Sendable>: BatchedWrite, @unchecked Sendable {
             try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT groupCommitWrite").execute()
             try db.cachedStatement(sql: "RELEASE SAVEPOINT groupCommitWrite").execute()
         }
+    }
+
+    func runAlone(_ db: Database) {
+        continuation.resume(with: Result { try body(db) })
     }
 
     func finish(commitError: (any Error)?) {

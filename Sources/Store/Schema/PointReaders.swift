@@ -27,9 +27,14 @@ final class PointReaders: Sendable {
     }
 
     /// `body`'s result, or nil when every connection is in use.
+    ///
+    /// `body` runs one SELECT: SQLite gives a single statement its own read
+    /// transaction and snapshot, so no BEGIN/COMMIT (nor GRDB's `query_only`
+    /// toggles around them: four more statements per read) is wrapped around it.
+    /// The connections are opened read-only, so nothing here can write.
     func read<T: Sendable>(_ body: (Database) throws -> T) throws -> T? {
         for slot in slots {
-            let outcome: Result<T, any Error>? = slot.lock.withLockIfAvailable { _ in Result { try slot.queue.read(body) } }
+            let outcome: Result<T, any Error>? = slot.lock.withLockIfAvailable { _ in Result { try slot.queue.unsafeRead(body) } }
             switch outcome {
             case .none: continue
             case .success(let value): return value
