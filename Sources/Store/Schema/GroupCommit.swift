@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Synchronization
 
@@ -21,6 +22,7 @@ final class GroupCommit: Sendable {
         var between: [any BatchedWrite] = []
         var draining = false
         var transactions = 0
+        var pace = WritePace()
     }
 
     /// Writes waiting for the writer (for tests).
@@ -49,7 +51,12 @@ final class GroupCommit: Sendable {
 
     private func enqueue(_ write: any BatchedWrite, between: Bool = false) {
         let start = state.withLock { state -> Bool in
-            if between { state.between.append(write) } else { state.queue.append(write) }
+            if between {
+                state.between.append(write)
+            } else {
+                state.queue.append(write)
+                state.pace.arrival(atNanoseconds: Self.nanoseconds())
+            }
             guard !state.draining else { return false }
             state.draining = true
             return true
@@ -62,6 +69,7 @@ final class GroupCommit: Sendable {
     /// Runs on the writer: commits batches until the queue is empty.
     private func drain(_ db: Database) {
         while true {
+            gather()
             let (between, batch) = state.withLock { state -> ([any BatchedWrite], [any BatchedWrite]) in
                 let taken = (state.between, state.queue)
                 state.between = []
@@ -84,6 +92,26 @@ final class GroupCommit: Sendable {
             }
             for write in batch { write.finish(commitError: commitError) }
         }
+    }
+}
+
+extension GroupCommit {
+    /// While writes stream in, lets the next batch gather (see `WritePace`): up to
+    /// `gatherMicroseconds` on the writer's thread, less once `gatherWrites` wait.
+    private func gather() {
+        var waited: UInt32 = 0
+        while waited < WritePace.gatherMicroseconds,
+            state.withLock({ $0.pace.streaming && $0.queue.count < WritePace.gatherWrites && $0.between.isEmpty })
+        {
+            usleep(WritePace.gatherStepMicroseconds)
+            waited += WritePace.gatherStepMicroseconds
+        }
+    }
+
+    static func nanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 }
 
