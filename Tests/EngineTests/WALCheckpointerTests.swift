@@ -16,7 +16,7 @@ struct WALCheckpointerTests {
         func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 }
         let before = try fileSize()
         for index in 0..<1_500 { _ = try await database.createOrganization(name: "organization \(index) " + String(repeating: "x", count: 200)) }
-        // Below the 10,000-page backstop nothing reached the database file yet.
+        // Below the in-commit backstop nothing reached the database file yet.
         #expect(try fileSize() == before)
         let service = Task { try await WALCheckpointer(database: database, interval: .milliseconds(10), logger: Logger(label: "test")).run() }
         defer { service.cancel() }

@@ -8,9 +8,9 @@ import Testing
 struct CheckpointTests {
     @Test("commits below the backstop leave the WAL to checkpointWAL, which copies all of it")
     func checkpoint() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
+        let file = TemporaryDatabase()
+        defer { file.remove() }
+        let database = try file.open()
         // SQLite's default (1,000 pages) would have checkpointed inside one of these commits.
         for index in 0..<1_500 {
             _ = try await database.groupCommit.write { db in
@@ -26,9 +26,9 @@ struct CheckpointTests {
 
     @Test("restartWAL completes the log, so that the next commit writes it from its beginning")
     func restart() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
+        let file = TemporaryDatabase()
+        defer { file.remove() }
+        let database = try file.open()
         func insert(_ range: Range<Int>) async throws {
             for index in range {
                 _ = try await database.groupCommit.write { db in

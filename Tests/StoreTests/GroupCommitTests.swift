@@ -7,11 +7,9 @@ import Testing
 /// Group commit: writes that wait together share one transaction, and each still stands alone.
 @Suite("Group commit of concurrent writes")
 struct GroupCommitTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
+    let file = TemporaryDatabase()
 
-    func open() throws -> AppDatabase {
-        try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
-    }
+    func open() throws -> AppDatabase { try file.open() }
 
     func fields(_ name: String) -> MonitorFields {
         MonitorFields(
@@ -33,7 +31,7 @@ struct GroupCommitTests {
 
     @Test("writes queued while the writer is busy commit in one transaction; each caller gets its own row")
     func batched() async throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { file.remove() }
         let database = try open()
         let organization = try await database.ensureDefaultOrganization(name: "Org").id
         let customer = try await database.insertCustomer(
@@ -68,7 +66,7 @@ struct GroupCommitTests {
 
     @Test("a write that fails is rolled back to its savepoint; the others in its transaction commit")
     func failureStaysAlone() async throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { file.remove() }
         let database = try open()
         let organization = try await database.ensureDefaultOrganization(name: "Org").id
         let gate = WriterGate(database)
@@ -102,7 +100,7 @@ struct GroupCommitTests {
 
     @Test("a monitor for a customer of another organization is not written")
     func customerOrganization() async throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { file.remove() }
         let database = try open()
         let first = try await database.ensureDefaultOrganization(name: "First").id
         let second = try await database.createOrganization(name: "Second")
@@ -122,7 +120,7 @@ struct GroupCommitTests {
 
     @Test("a job between batches runs outside any transaction, after the batch in progress and before the writes queued behind it")
     func betweenBatches() async throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { file.remove() }
         let database = try open()
         _ = try await database.ensureDefaultOrganization(name: "Org")
         let gate = WriterGate(database)

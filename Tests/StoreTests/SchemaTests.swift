@@ -8,9 +8,9 @@ import Testing
 struct SchemaTests {
     @Test("no index repeats the leading columns of another index on its table")
     func noCoveredIndexes() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try AppDatabase(path: directory.appendingPathComponent("mailmon.sqlite").path)
+        let file = TemporaryDatabase()
+        defer { file.remove() }
+        let database = try file.open()
         let covered = try await database.pool.read { db -> [String] in
             let indexes = try Row.fetchAll(
                 db, sql: "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")

@@ -30,12 +30,17 @@ extension AppDatabase: MaintenanceRepository {
     /// nothing is copied this time.
     public func checkpointWAL() async throws -> WALCheckpoint {
         try await checkpointer.writeWithoutTransaction { db in
-            do {
-                let result = try db.checkpoint(.passive)
-                return WALCheckpoint(walFrames: result.walFrameCount, checkpointedFrames: result.checkpointedFrameCount)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                return WALCheckpoint(walFrames: -1, checkpointedFrames: -1)
-            }
+            try Self.passiveCheckpoint(db) ?? WALCheckpoint(walFrames: -1, checkpointedFrames: -1)
+        }
+    }
+
+    /// A PASSIVE checkpoint on `db`; nil when another one (another process's) is running.
+    static func passiveCheckpoint(_ db: Database) throws -> WALCheckpoint? {
+        do {
+            let result = try db.checkpoint(.passive)
+            return WALCheckpoint(walFrames: result.walFrameCount, checkpointedFrames: result.checkpointedFrameCount)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return nil
         }
     }
 
@@ -55,17 +60,13 @@ extension AppDatabase: MaintenanceRepository {
     ///    frames; its syncs (log, then database file) find little to write, the log
     ///    is then complete, and the next write starts it over.
     public func restartWAL() async throws -> Bool {
+        let file = databaseFile
         var copied = -1
         for _ in 0..<Self.restartPasses {
-            let file = databaseFile
             let pass = try await checkpointer.writeWithoutTransaction { db -> WALCheckpoint? in
-                do {
-                    let result = try db.checkpoint(.passive)
-                    if file >= 0, fdatasync(file) != 0 { throw DatabaseFileSyncError(errno: errno) }
-                    return WALCheckpoint(walFrames: result.walFrameCount, checkpointedFrames: result.checkpointedFrameCount)
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                    return nil  // another checkpoint is running (another process's)
-                }
+                guard let pass = try Self.passiveCheckpoint(db) else { return nil }
+                if file >= 0, fdatasync(file) != 0 { throw DatabaseFileSyncError(errno: errno) }
+                return pass
             }
             guard let pass else { return false }
             let fresh = copied < 0 ? pass.walFrames : pass.walFrames - copied
@@ -73,12 +74,8 @@ extension AppDatabase: MaintenanceRepository {
             if fresh <= Self.restartFreshFrames { break }
         }
         return try await groupCommit.betweenBatches { db in
-            do {
-                let result = try db.checkpoint(.passive)
-                return result.checkpointedFrameCount == result.walFrameCount
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                return false
-            }
+            guard let last = try Self.passiveCheckpoint(db) else { return false }
+            return last.checkpointedFrames == last.walFrames
         }
     }
 

@@ -50,12 +50,13 @@ final class GroupCommit: Sendable {
     }
 
     private func enqueue(_ write: any BatchedWrite, between: Bool = false) {
+        let now = between ? 0 : Self.nanoseconds()
         let start = state.withLock { state -> Bool in
             if between {
                 state.between.append(write)
             } else {
                 state.queue.append(write)
-                state.pace.arrival(atNanoseconds: Self.nanoseconds())
+                state.pace.arrival(atNanoseconds: now)
             }
             guard !state.draining else { return false }
             state.draining = true
@@ -71,12 +72,10 @@ final class GroupCommit: Sendable {
         while true {
             gather()
             let (between, batch) = state.withLock { state -> ([any BatchedWrite], [any BatchedWrite]) in
-                let taken = (state.between, state.queue)
-                state.between = []
-                state.queue = []
-                if taken.0.isEmpty, taken.1.isEmpty { state.draining = false }
-                if !taken.1.isEmpty { state.transactions += 1 }
-                return taken
+                defer { state.between = []; state.queue = [] }
+                if state.between.isEmpty, state.queue.isEmpty { state.draining = false }
+                if !state.queue.isEmpty { state.transactions += 1 }
+                return (state.between, state.queue)
             }
             for job in between { job.runAlone(db) }
             if between.isEmpty, batch.isEmpty { return }

@@ -1,0 +1,14 @@
+import Foundation
+@testable import Store
+
+/// A database file in a directory of its own under the temporary folder; `remove()` deletes both.
+struct TemporaryDatabase {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-store-\(UUID().uuidString)")
+
+    var path: String { directory.appendingPathComponent("mailmon.sqlite").path }
+
+    /// Opens (creating and migrating) the database.
+    func open() throws -> AppDatabase { try AppDatabase(path: path) }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}
