@@ -65,16 +65,17 @@ struct LuaStackReader {
             switch lua_type(S, -2) {
             case LUA_TSTRING:
                 let key = string(at: -2)
-                fields[key] = try element(depth: depth, path: "." + key)
+                if fields.isEmpty { fields.reserveCapacity(8) }  // policy-sized tables grow without rehashing
+                fields[key] = try element(depth: depth, key: .field(key))
             case LUA_TNUMBER where lua_isinteger(S, -2) != 0:
                 let key = lua_tointegerx(S, -2, nil)
-                integerKeys.append((key, try element(depth: depth, path: "[\(key)]")))
+                integerKeys.append((key, try element(depth: depth, key: .index(key))))
             case LUA_TNUMBER:
                 let key = lua_tonumberx(S, -2, nil)
                 guard let integer = Int64(exactly: key) else {
                     throw Failure(path: [], reason: "table key \(key) is not an integer or a string")
                 }
-                integerKeys.append((integer, try element(depth: depth, path: "[\(integer)]")))
+                integerKeys.append((integer, try element(depth: depth, key: .index(integer))))
             default:
                 throw Failure(path: [], reason: "a table key of type \(typeName(-2)) cannot be passed to the host")
             }
@@ -93,11 +94,24 @@ struct LuaStackReader {
         return LuaTable(array: array, fields: fields)
     }
 
-    private func element(depth: Int, path: String) throws(Failure) -> LuaValue {
+    /// Where a table element sits; spelled out only when an error names it.
+    private enum ElementKey {
+        case field(String)
+        case index(Int64)
+
+        var pathComponent: String {
+            switch self {
+            case .field(let name): return "." + name
+            case .index(let index): return "[\(index)]"
+            }
+        }
+    }
+
+    private func element(depth: Int, key: ElementKey) throws(Failure) -> LuaValue {
         do {
             return try read(-1, depth: depth + 1)
         } catch {
-            throw Failure(path: [path] + error.path, reason: error.reason)
+            throw Failure(path: [key.pathComponent] + error.path, reason: error.reason)
         }
     }
 }

@@ -24,12 +24,16 @@ final class LuaProgramEncoder {
     final class Frame {
         let op: Int
         let completion: Completion
+        /// Its place in `open` while it is open.
+        let depth: Int
+        var closed = false
         var fields = 0
         var elements: Int64 = 0
 
-        init(op: Int, completion: Completion) {
+        init(op: Int, completion: Completion, depth: Int) {
             self.op = op
             self.completion = completion
+            self.depth = depth
         }
     }
 
@@ -52,6 +56,7 @@ final class LuaProgramEncoder {
     func close(downTo depth: Int) throws {
         while open.count > depth {
             let frame = open.removeLast()
+            frame.closed = true
             program.patchTable(at: frame.op, arraySize: Int(frame.elements), fieldCount: frame.fields)
             emitCompletion(frame.completion)
         }
@@ -67,13 +72,12 @@ final class LuaProgramEncoder {
 
     /// Makes `frame` the innermost open table, closing its finished children.
     func activate(_ frame: Frame) throws {
-        if open.last === frame { return }  // the usual case: the innermost table goes on
-        guard let depth = open.lastIndex(where: { $0 === frame }) else { throw OutOfOrder() }
-        try close(downTo: depth + 1)
+        if frame.closed { throw OutOfOrder() }
+        if frame.depth + 1 < open.count { try close(downTo: frame.depth + 1) }  // usually it is the innermost already
     }
 
     func openTable(completion: Completion) -> Frame {
-        let frame = Frame(op: program.emitTable(), completion: completion)
+        let frame = Frame(op: program.emitTable(), completion: completion, depth: open.count)
         open.append(frame)
         return frame
     }
@@ -168,20 +172,35 @@ extension LuaProgramEncoder {
             program.appendString(key.stringValue)
         }
 
-        func put(_ key: Key, _ write: () -> Void) throws {
+        // Primitives are written out without a closure: this is the hot path of every call.
+        mutating func encodeNil(forKey key: Key) throws {
             try begin(key)
-            write()
+            program.append(.nil, inTable: true)
             program.emitRawSet()
         }
-
-        mutating func encodeNil(forKey key: Key) throws { try put(key) { program.append(.nil, inTable: true) } }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { try put(key) { program.emitBool(value) } }
-        mutating func encode(_ value: String, forKey key: Key) throws { try put(key) { program.appendString(value) } }
-        mutating func encode(_ value: Double, forKey key: Key) throws { try put(key) { program.emitNumber(value) } }
-        mutating func encode(_ value: Float, forKey key: Key) throws { try put(key) { program.emitNumber(Double(value)) } }
-        mutating func encode(_ value: Int, forKey key: Key) throws { try put(key) { program.emitInteger(Int64(value)) } }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { try put(key) { program.emitInteger(Int64(value)) } }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { try put(key) { program.emitInteger(value) } }
+        mutating func encode(_ value: Bool, forKey key: Key) throws {
+            try begin(key)
+            program.emitBool(value)
+            program.emitRawSet()
+        }
+        mutating func encode(_ value: String, forKey key: Key) throws {
+            try begin(key)
+            program.appendString(value)
+            program.emitRawSet()
+        }
+        mutating func encode(_ value: Double, forKey key: Key) throws {
+            try begin(key)
+            program.emitNumber(value)
+            program.emitRawSet()
+        }
+        mutating func encode(_ value: Float, forKey key: Key) throws { try encode(Double(value), forKey: key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { try encode(Int64(value), forKey: key) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { try encode(Int64(value), forKey: key) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws {
+            try begin(key)
+            program.emitInteger(value)
+            program.emitRawSet()
+        }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             try begin(key)

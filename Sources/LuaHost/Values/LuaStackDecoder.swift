@@ -223,7 +223,8 @@ struct LuaStackTableKeys {
 }
 
 /// A keyed container over a Lua table: its values sit on the stack, its keys are read in place.
-private struct LuaStackKeyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+/// A class, so that the standard library's container box copies one reference per call.
+private final class LuaStackKeyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: LuaStackDecoder
     let table: LuaStackTableKeys
     var codingPath: [any CodingKey] { decoder.codingPath }
@@ -233,14 +234,26 @@ private struct LuaStackKeyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         self.table = LuaStackTableKeys(S: decoder.S, table: decoder.index)
     }
 
+    /// Reads a field's value; the coding path is built only when the read fails.
+    private func read<T>(_ key: Key, _ body: (LuaStackSlot) throws -> T) throws -> T {
+        guard let position = index(of: key) else { throw missing(key) }
+        do {
+            return try body(LuaStackSlot(S: decoder.S, index: position, parentPath: [], key: nil))
+        } catch {
+            return try body(LuaStackSlot(S: decoder.S, index: position, parentPath: codingPath, key: key))
+        }
+    }
+
+    private func missing(_ key: Key) -> DecodingError {
+        .keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing field '\(key.stringValue)'"))
+    }
+
     func index(of key: Key) -> Int32? { table.index(of: key.stringValue, intValue: key.intValue) }
 
     var allKeys: [Key] { table.names.compactMap { Key(stringValue: $0) } }
 
     func slot(_ key: Key) throws -> LuaStackSlot {
-        guard let position = index(of: key) else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing field '\(key.stringValue)'"))
-        }
+        guard let position = index(of: key) else { throw missing(key) }
         return LuaStackSlot(S: decoder.S, index: position, parentPath: codingPath, key: key)
     }
 
@@ -254,13 +267,13 @@ private struct LuaStackKeyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return LuaStackSlot(S: decoder.S, index: position, codingPath: []).isNil
     }
 
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try slot(key).bool() }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try slot(key).string() }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try slot(key).double() }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try slot(key).double()) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try slot(key).integer(type) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try slot(key).integer(type) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try slot(key).integer(type) }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try read(key) { try $0.bool() } }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try read(key) { try $0.string() } }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try read(key) { try $0.double() } }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try read(key) { try $0.double() }) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try read(key) { try $0.integer(type) } }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try read(key) { try $0.integer(type) } }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try read(key) { try $0.integer(type) } }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let slot = try slot(key)

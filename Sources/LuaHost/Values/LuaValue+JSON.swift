@@ -86,8 +86,9 @@ private struct JSONTextParser {
     mutating func object() throws(LuaJSONError) -> LuaValue {
         try enter()
         defer { depth -= 1 }
-        var fields: [String: LuaValue] = [:]
         if closesEmpty(UInt8(ascii: "}")) { return .table(LuaTable()) }
+        var fields: [String: LuaValue] = [:]
+        fields.reserveCapacity(8)  // a request body's object grows without rehashing
         repeat {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
