@@ -45,4 +45,48 @@ struct CheckpointTests {
         let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
         #expect(count == 1_501)
     }
+
+    @Test("two processes on one file (serve and worker) checkpoint and restart the WAL side by side without losing a write")
+    func twoProcesses() async throws {
+        let file = TemporaryDatabase()
+        defer { file.remove() }
+        // Two AppDatabase instances, each with its writer, readers and checkpointer, as
+        // `mailmon serve` and `mailmon worker` open the same file.
+        let serve = try file.open()
+        let worker = try file.open()
+        func insert(into database: AppDatabase, _ range: Range<Int>) async throws {
+            for index in range {
+                _ = try await database.groupCommit.write { db in
+                    try db.execute(sql: "INSERT INTO organization (name, createdAt) VALUES (?, 0)", arguments: ["org \(index)"])
+                }
+            }
+        }
+        var restarts: [Bool] = []
+        try await withThrowingTaskGroup(of: [Bool].self) { group in
+            group.addTask { try await insert(into: serve, 0..<1_200); return [] }
+            group.addTask { try await insert(into: worker, 1_200..<2_400); return [] }
+            for database in [serve, worker] {
+                group.addTask {
+                    var outcomes: [Bool] = []
+                    for _ in 0..<20 {
+                        // Either process may find the other one checkpointing: false, never an error.
+                        outcomes.append(try await database.restartWAL())
+                        _ = try await database.checkpointWAL()
+                    }
+                    return outcomes
+                }
+            }
+            for try await outcomes in group { restarts += outcomes }
+        }
+        #expect(restarts.count == 40)
+        // Once both are quiet, either one can complete the log, and the next commit starts it over.
+        #expect(try await worker.restartWAL())
+        try await insert(into: serve, 2_400..<2_401)
+        let after = try await worker.checkpointWAL()
+        #expect(after.walFrames > 0 && after.walFrames < 10)
+        let count = try await serve.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organization") }
+        #expect(count == 2_401)
+        let integrity = try await worker.pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+    }
 }
