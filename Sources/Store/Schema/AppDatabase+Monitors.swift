@@ -67,15 +67,18 @@ extension AppDatabase: MonitorRepository {
             var conditions = scope.map { "m.\($0) = ?" }
             let search = query.search.flatMap { $0.isEmpty ? nil : $0 }
             if let search {
-                conditions.append("(m.name LIKE ? ESCAPE '\\' OR m.hostname LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')")
+                // The customers whose name matches are found once, not looked up for every monitor.
+                conditions.append(
+                    "(m.name LIKE ? ESCAPE '\\' OR m.hostname LIKE ? ESCAPE '\\' OR m.customerId IN (SELECT id FROM customer WHERE name LIKE ? ESCAPE '\\'))")
                 let pattern = SearchPattern.like(search)
                 _ = arguments.append(contentsOf: [pattern, pattern, pattern])
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let join = "FROM monitor m JOIN customer c ON c.id = m.customerId \(filter)"
-            // Without a search the total comes from monitorCount (kept by triggers), not a scan.
+            // Without a search the total comes from monitorCount (kept by triggers), not a scan;
+            // with one, the count scans the monitors alone (the filter needs no join).
             let countSQL = search != nil
-                ? "SELECT COUNT(*) \(join)"
+                ? "SELECT COUNT(*) FROM monitor m \(filter)"
                 : "SELECT coalesce(sum(count), 0) FROM monitorCount" + (scope.isEmpty ? "" : " WHERE " + scope.map { "\($0) = ?" }.joined(separator: " AND "))
             let total = try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: arguments) ?? 0
             var pageArguments = arguments
