@@ -56,6 +56,15 @@ struct Wrk {
             lines.append("wrk.headers[\"Content-Type\"] = \"application/json\"")
             lines.append("wrk.body = [==[\(body)]==]")
         }
+        // The finer tail for API_BENCH_RAW=1 (parse ignores these lines).
+        lines.append("""
+            function done(summary, latency, requests)
+              for _, p in ipairs({ 90, 95, 98, 99, 99.5, 99.9 }) do
+                io.write(string.format("tail %5.1f%%  %.2fms\\n", p, latency:percentile(p) / 1000))
+              end
+              io.write(string.format("tail   max   %.2fms\\n", latency.max / 1000))
+            end
+            """)
         return lines.joined(separator: "\n") + "\n"
     }
 
