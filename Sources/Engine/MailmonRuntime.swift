@@ -26,7 +26,9 @@ public struct MailmonRuntime: Sendable {
         functions.merge(.historyReads(database))
         functions.merge(.checks(runner))
         functions.merge(.log(logger))
-        let library = ScriptLibrary(directory: scriptsDirectory, limits: limits, hostFunctions: functions, logger: logger)
+        let library = ScriptLibrary(
+            directory: scriptsDirectory, limits: limits, hostFunctions: functions, ledger: StoredScriptLedger(versions: database),
+            logger: logger)
         handle.set(library)
         try await library.reload()
         return MailmonRuntime(
