@@ -97,4 +97,36 @@ struct HostFunctionTests {
         #expect(peak > 1, "calls overlapped across states")
         #expect(peak <= 32, "never more states than the limit")
     }
+
+    @Test("a library call from inside an asynchronous host function gets a state even when its caller holds the last one")
+    func nestedCallNeverWaitsOnItsOwnState() async throws {
+        let library = Mutex<ScriptLibrary?>(nil)
+        var functions = LuaHostFunctions()
+        // As mailmon.check.* resolves the default port through lib/ports while a hook waits on it.
+        functions.registerAsync("mailmon.nested") { call in
+            guard let library = library.withLock({ $0 }) else { throw LuaHostError("no library") }
+            return try await library.call("t", "inner", [call[0]])
+        }
+        let fixture = try await ScriptFixture(
+            ["t": "return { version = '1', run = function(n) return mailmon.nested(n) + 1 end, inner = function(n) return n * 2 end }"],
+            limits: LuaLimits(maxStates: 1), functions: functions)
+        defer { fixture.remove() }
+        library.withLock { $0 = fixture.library }
+        // Without the rule the call waits forever for the one state, which its own caller holds:
+        // raced against a generous deadline so that a regression fails instead of hanging the suite.
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<[LuaValue]?, Never>) in
+            let resumed = Mutex(false)
+            let finish: @Sendable ([LuaValue]?) -> Void = { value in
+                if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume(returning: value) }
+            }
+            Task { finish(try? await fixture.library.call("t", "run", [.integer(20)])) }
+            Task {
+                try? await Task.sleep(for: .seconds(60))
+                finish(nil)
+            }
+        }
+        #expect(outcome == [.integer(41)], "the nested call did not complete")
+        // The pool still holds one state and serves the next call.
+        #expect(try await fixture.library.call("t", "inner", [.integer(3)]) == [.integer(6)])
+    }
 }

@@ -108,7 +108,7 @@ actor LuaSandbox {
                 guard case .async(let body) = entry.body else { preconditionFailure("only asynchronous functions yield") }
                 let outcome: Result<[LuaValue], any Error>
                 do {
-                    outcome = .success(try await body(call))
+                    outcome = .success(try await LuaStatePool.$holdsSandbox.withValue(true) { try await body(call) })
                 } catch {
                     outcome = .failure(error)
                 }

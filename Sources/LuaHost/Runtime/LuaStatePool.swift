@@ -1,8 +1,16 @@
 import Synchronization
 
 /// Sandboxes of one script generation. A caller gets one to itself; callers
-/// never share a state, and beyond `capacity` they wait for one to come back.
+/// never share a state, and beyond `capacity` they wait for one to come back,
+/// except a call made from inside an asynchronous host function (below).
 final class LuaStatePool: Sendable {
+    /// True while a task runs an asynchronous host function for a sandbox it holds.
+    /// A library call it makes then (the check primitives resolve the default port
+    /// in Lua) never waits: if every state were held by such tasks, each would wait
+    /// for another's state, and none would come back. It gets a state of its own
+    /// beyond `capacity` instead, dropped after the call.
+    @TaskLocal static var holdsSandbox = false
+
     private struct Slots {
         var idle: [LuaSandbox] = []
         var created = 0
@@ -12,6 +20,7 @@ final class LuaStatePool: Sendable {
     private enum Next {
         case ready(LuaSandbox)
         case create
+        case createTransient
         case wait
     }
 
@@ -25,32 +34,35 @@ final class LuaStatePool: Sendable {
     }
 
     func withSandbox<R: Sendable>(_ body: (LuaSandbox) async throws(LuaScriptError) -> R) async throws(LuaScriptError) -> R {
-        let sandbox = try await acquire()
-        defer { release(sandbox) }
+        let (sandbox, transient) = try await acquire()
+        defer { if !transient { release(sandbox) } }
         return try await body(sandbox)
     }
 
-    private func acquire() async throws(LuaScriptError) -> LuaSandbox {
+    private func acquire() async throws(LuaScriptError) -> (LuaSandbox, transient: Bool) {
+        let nested = Self.holdsSandbox
         let next: Next = slots.withLock { slots in
             if let sandbox = slots.idle.popLast() { return .ready(sandbox) }
             if slots.created < capacity {
                 slots.created += 1
                 return .create
             }
-            return .wait
+            return nested ? .createTransient : .wait
         }
         switch next {
         case .ready(let sandbox):
-            return sandbox
+            return (sandbox, false)
+        case .createTransient:
+            return (try make(), true)
         case .create:
             do {
-                return try make()
+                return (try make(), false)
             } catch {
                 slots.withLock { $0.created -= 1 }
                 throw error
             }
         case .wait:
-            return await withCheckedContinuation { continuation in
+            let sandbox = await withCheckedContinuation { continuation in
                 slots.withLock { slots in
                     if let sandbox = slots.idle.popLast() {
                         continuation.resume(returning: sandbox)
@@ -59,6 +71,7 @@ final class LuaStatePool: Sendable {
                     }
                 }
             }
+            return (sandbox, false)
         }
     }
 
