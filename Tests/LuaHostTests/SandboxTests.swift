@@ -31,6 +31,34 @@ struct SandboxTests {
         #expect(error?.script == "t.lua")
     }
 
+    @Test(
+        "the dangerous names are absent, not merely failing",
+        arguments: [
+            ("return io.open('/etc/passwd')", "undefined global 'io'"),
+            ("return package.loadlib('libc.so.6', 'system')", "undefined global 'package'"),
+            ("return debug.getregistry()", "undefined global 'debug'"),
+            ("return dofile('/etc/passwd')", "undefined global 'dofile'"),
+            ("return loadfile('/etc/passwd')", "undefined global 'loadfile'"),
+            ("return os.execute('true')", "field 'execute'"),
+            ("return os.getenv('HOME')", "field 'getenv'"),
+            ("return os.remove('/tmp/x')", "field 'remove'"),
+            ("return os.exit(1)", "field 'exit'"),
+        ])
+    func escapeNamesAbsent(body: String, expected: String) async throws {
+        let error = try await ScriptFixture.failure(body)
+        #expect(error?.message.contains(expected) == true, "\(body): \(error?.message ?? "no error")")
+    }
+
+    @Test("C loops the instruction budget cannot reach are refused or cut short")
+    func cLoops() async throws {
+        let empty = try await ScriptFixture.run("return string.rep('', math.maxinteger), ('x'):rep(3)")
+        #expect(empty == ["", "xxx"])
+        let move = try #require(await ScriptFixture.failure("return table.move({}, 1, 1e15, 2)"))
+        #expect(move.message.contains("table.move") && move.message.contains("memory limit"))
+        let small = try await ScriptFixture.run("local t = table.move({1, 2, 3}, 1, 3, 2) return #t, t[4]")
+        #expect(small == [.integer(4), .integer(3)])
+    }
+
     @Test("binary chunks are refused by load")
     func binaryChunks() async throws {
         let results = try await ScriptFixture.run("return load('\\27Lua\\84\\0')")

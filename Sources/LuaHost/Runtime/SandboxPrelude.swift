@@ -17,8 +17,19 @@ string.rep = function(s, n, sep)
     if size > max_bytes then
       error(string.format("string.rep: a result of %.0f bytes is over the memory limit of %d bytes", size, max_bytes), 2)
     end
+    -- Lua's C loop would still run n times (no count hook fires in C) to build nothing.
+    if size == 0 then return "" end
   end
   return rep(s, n, sep)
+end
+-- table.move copies element by element in C, where the instruction budget does not
+-- reach: a range larger than the memory limit could hold is refused up front.
+local move = table.move
+table.move = function(a1, f, e, t, a2)
+  if type(f) == "number" and type(e) == "number" and e - f >= max_bytes // 16 then
+    error(string.format("table.move: a range of %.0f elements is over what the memory limit allows", e - f + 1), 2)
+  end
+  return move(a1, f, e, t, a2)
 end
 G.getmetatable("").__metatable = false
 
