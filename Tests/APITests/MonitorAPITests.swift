@@ -137,6 +137,47 @@ struct MonitorAPITests {
         }
     }
 
+    @Test("PATCH validates as create does, keeps the config on null, and takes only a JSON object")
+    func patchRules() async throws {
+        try await withServer { fixture, client in
+            let created = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            let path = "/api/imap-pop-monitors/\(try #require(created.body["publicId"] as? String))"
+            for (json, problem) in [
+                (#"{"hostname": "https://mail.example.com/x"}"#, "hostname"),
+                (#"{"checkInterval": 0}"#, "checkInterval"),
+                (#"{"timeoutSeconds": 61}"#, "timeoutSeconds"),
+                (#"{"port": 70000}"#, "port"),
+                (#"{"status": "sleeping"}"#, "status"),
+                (#"{"allowedCheckCountryCodes": ["XX1"]}"#, "country code"),
+                (#"{"name": 5}"#, "name"),
+                (#"{"name": "x""#, "malformed JSON"),
+                ("[]", "JSON object"),
+                (#"["name"]"#, "JSON object"),
+            ] {
+                let response = try await client.call(.patch, path, token: fixture.admin, json: json)
+                #expect(response.status == .badRequest, "\(json): \(response.body)")
+                #expect(response.body["statusCode"] as? Int == 400 && response.body["statusMessage"] as? String == "Bad Request")
+                #expect((response.body["message"] as? String)?.contains(problem) == true, "\(json): \(response.body)")
+            }
+            for id in ["not-a-uuid", UUID().uuidString] {
+                let response = try await client.call(.patch, "/api/imap-pop-monitors/\(id)", token: fixture.admin, json: #"{"name": "x"}"#)
+                #expect(response.status == (id == "not-a-uuid" ? .badRequest : .notFound))
+            }
+            let unchanged = try await client.call(.get, path, token: fixture.admin)
+            #expect(unchanged.body["name"] as? String == "Mailbox Access" && unchanged.body["port"] as? Int == 993)
+
+            // null, as an absent field, keeps the stored config (user and all); the alias beside it applies.
+            let kept = try await client.call(.patch, path, token: fixture.admin, json: #"{"imapPopConfig": null, "name": "Renamed"}"#)
+            #expect(kept.status == .ok && kept.body["name"] as? String == "Renamed")
+            #expect((kept.body["imapPopConfig"] as? [String: Any])?["user"] as? String == "monitor@example.com")
+            #expect((kept.body["imapPopConfig"] as? [String: Any])?["tls"] as? Bool == true)
+            let aliased = try await client.call(
+                .patch, path, token: fixture.admin, json: #"{"imapPopConfig": null, "config": {"protocol": "pop3", "user": "u"}}"#)
+            #expect(aliased.status == .ok && (aliased.body["imapPopConfig"] as? [String: Any])?["protocol"] as? String == "pop3")
+            #expect(aliased.body["policyVersion"] as? String == "policies/monitor_update@1.1.0")
+        }
+    }
+
     @Test("a replaced policy takes effect on reload without a restart; a broken one is refused and the old one keeps serving")
     func policyReload() async throws {
         try await withServer { fixture, client in

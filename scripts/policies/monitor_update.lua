@@ -5,7 +5,7 @@
 local rules = require "lib/monitor_rules"
 
 local M = {
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Update policy for IMAP/POP monitors",
 }
 
@@ -48,9 +48,10 @@ function M.decide(input)
     or take("notificationPhoneNumber", rules.phone, request.notificationPhoneNumber)
     or take("allowedCheckCountryCodes", rules.country_codes, request.allowedCheckCountryCodes)
   if problem then return rules.reject(400, problem) end
+  -- null, like an absent field, leaves the stored config as it is (it never wipes user and password).
   local config = request.imapPopConfig
-  if config == nil then config = request.config end
-  if config ~= nil then
+  if rules.absent(config) then config = request.config end
+  if not rules.absent(config) then
     monitor.config, problem = rules.config(config)
     if problem then return rules.reject(400, problem) end
   end
