@@ -42,13 +42,16 @@ struct CheckCommand: AsyncParsableCommand {
             mailProtocol: mailProtocol, host: host, port: port, tls: tls, starttls: starttls, user: user,
             password: try readPassword(), mailbox: mailbox, rejectUnauthorized: !insecure, timeoutSeconds: timeout)
         let handle = ScriptLibraryHandle()
-        let library = ScriptLibrary(directory: scripts)
-        do {
-            try await library.reload()
-        } catch {
-            throw CLIError("cannot load the scripts in \(scripts): \(error)")
+        // Only the default port comes from Lua (`lib/ports`): with --port the check needs no scripts.
+        if port == nil {
+            let library = ScriptLibrary(directory: scripts)
+            do {
+                try await library.reload()
+            } catch {
+                throw CLIError("cannot load the scripts in \(scripts) (they give the default port; --port needs none): \(error)")
+            }
+            handle.set(library)
         }
-        handle.set(library)
         let transport = try ProbeTransport(additionalTrustRootsFile: caFile)
         let runner = CheckRunner(probes: ProbeRegistry(transport: transport), ports: PortRule(library: handle))
         let result = try await runner.run(request)
