@@ -25,16 +25,25 @@ public struct MonitorService: Sendable {
         return monitor
     }
 
+    /// Decides the change on the stored monitor and writes it only if the monitor is still as
+    /// read; when another write came in between, the change is decided again on the new state
+    /// (two PATCHes of different fields both take effect).
     public func update(_ publicId: String, _ body: LuaValue, actor: Principal) async throws -> Monitor {
         try RequestShape.checkMonitorBody(body)
-        let current = try await readable(publicId, actor: actor)
-        let decision = try await policy.decideUpdate(request: body, actor: actor, current: current)
-        guard decision.customerId == current.customerId else { throw DomainError.badRequest("a monitor cannot move to another customer") }
-        guard let updated = try await monitors.updateMonitor(id: current.id, fields: decision.fields, at: Date()) else {
-            throw DomainError.notFound("Monitor not found")
+        for _ in 0..<Self.updateAttempts {
+            let current = try await readable(publicId, actor: actor)
+            let decision = try await policy.decideUpdate(request: body, actor: actor, current: current)
+            guard decision.customerId == current.customerId else { throw DomainError.badRequest("a monitor cannot move to another customer") }
+            switch try await monitors.updateMonitor(id: current.id, fields: decision.fields, at: Date(), ifUpdatedAt: current.updatedAt) {
+            case .updated(let monitor): return monitor
+            case .notFound: throw DomainError.notFound("Monitor not found")
+            case .changedMeanwhile: continue
+            }
         }
-        return updated
+        throw DomainError(409, "the monitor kept changing while this update was decided; send it again")
     }
+
+    static let updateAttempts = 5
 
     public func delete(_ publicId: String, actor: Principal) async throws {
         let monitor = try await readable(publicId, actor: actor)

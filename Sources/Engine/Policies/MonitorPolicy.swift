@@ -28,8 +28,10 @@ public struct MonitorPolicy: Sendable {
     }
 
     private func decide(_ script: String, input: LuaValue) async throws -> PolicyDecision {
-        let version = library.active.first { $0.name == script }.map { "\(script)@\($0.version)" } ?? script
-        let result = try await library.call(script, "decide", [input]).first ?? .nil
+        // The version of the script that decided, from the same set (a reload may run meanwhile).
+        let (results, scriptVersion) = try await library.callVersioned(script, "decide", [input])
+        let version = scriptVersion.map { "\(script)@\($0)" } ?? script
+        let result = results.first ?? .nil
         guard let table = result.tableValue else { throw Self.contract(script, "decide() must return a table, got \(result.typeName)") }
         if let reject = table["reject"].tableValue {
             let status = reject["status"].integerValue.map(Int.init) ?? 400

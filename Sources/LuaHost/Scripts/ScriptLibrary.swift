@@ -131,6 +131,16 @@ public final class ScriptLibrary: Sendable {
         }
     }
 
+    /// Calls `function` of `script` and returns its results with the version of `script`
+    /// in the set that ran the call: a reload in between cannot pair one with the other.
+    public func callVersioned(
+        _ script: String, _ function: String, _ arguments: [LuaValue] = []
+    ) async throws(LuaScriptError) -> (results: [LuaValue], version: String?) {
+        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
+            (try await sandbox.call(script, function, arguments), sandbox.metadata[script]?.version)
+        }
+    }
+
     /// Calls `function` and decodes its first result as `Result`.
     public func call<Result: Decodable & Sendable>(
         _ script: String, _ function: String, _ arguments: [LuaValue] = [], as type: Result.Type

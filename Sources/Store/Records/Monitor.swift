@@ -66,12 +66,21 @@ public struct MonitorQuery: Sendable {
     }
 }
 
+/// What a conditional monitor update found.
+public enum MonitorUpdate: Sendable {
+    case updated(Monitor)
+    /// Another write changed the monitor since it was read; nothing was written.
+    case changedMeanwhile
+    case notFound
+}
+
 public protocol MonitorRepository: Sendable {
     /// Inserts a monitor for `customerId`; nil (and nothing written) unless that customer is in `organizationId`.
     func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?
     func monitor(publicId: UUID) async throws -> Monitor?
-    /// Replaces the fields; nil if the monitor is gone.
-    func updateMonitor(id: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?
+    /// Replaces the fields if the monitor is still as read (its `updatedAt` is `expected`):
+    /// the caller decided the change on that state, so a write in between is not overwritten.
+    func updateMonitor(id: Int64, fields: MonitorFields, at: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate
     /// Deletes the monitor with its results, incidents and alerts; false if it was gone.
     func deleteMonitor(id: Int64) async throws -> Bool
     /// A page of monitors with their customer's name, ordered by id.

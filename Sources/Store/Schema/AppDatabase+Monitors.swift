@@ -34,19 +34,24 @@ extension AppDatabase: MonitorRepository {
         }
     }
 
-    public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor? {
+    public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate {
         try await groupCommit.write { db in
             var arguments = Self.arguments(fields)
-            _ = arguments.append(contentsOf: [StoredTime.milliseconds(date), fields.checkInterval, id])
+            // updatedAt only grows (by 1 ms at least), so two updates in one millisecond still tell apart.
+            _ = arguments.append(contentsOf: [
+                StoredTime.milliseconds(date), fields.checkInterval, id, StoredTime.roundTripMilliseconds(expected),
+            ])
             try db.execute(
                 sql: """
                     UPDATE monitor SET name = ?, hostname = ?, port = ?, checkInterval = ?, timeoutSeconds = ?, status = ?,
                       config = ?, notificationEmail = ?, notificationPhoneNumber = ?, allowedCheckCountryCodes = ?,
-                      policyVersion = ?, updatedAt = ?,
+                      policyVersion = ?, updatedAt = MAX(?, updatedAt + 1),
                       nextCheckAt = CASE WHEN status = 'disabled' OR checkInterval != ? THEN NULL ELSE nextCheckAt END
-                    WHERE id = ?
+                    WHERE id = ? AND updatedAt = ?
                     """, arguments: arguments)
-            return db.changesCount == 0 ? nil : try Self.monitor(db, id: id)
+            if db.changesCount > 0, let monitor = try Self.monitor(db, id: id) { return .updated(monitor) }
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM monitor WHERE id = ?", arguments: [id]) ?? false
+            return exists ? .changedMeanwhile : .notFound
         }
     }
 

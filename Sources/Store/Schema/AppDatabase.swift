@@ -66,4 +66,6 @@ public final class AppDatabase: Sendable {
 enum StoredTime {
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    /// The milliseconds a `date(_:)` was made from (to the nearest: the division is not exact).
+    static func roundTripMilliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
