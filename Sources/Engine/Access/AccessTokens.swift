@@ -38,10 +38,13 @@ public enum AccessTokens {
         return (token, principal)
     }
 
-    /// On an empty database: the default organization and an admin token (nil when it already existed).
+    /// On a database without users: the default organization (unless one exists) and an admin
+    /// with a token, in one transaction; nil when a user exists (`mailmon token create` made one).
     public static func bootstrap(_ repository: any AccessRepository) async throws -> String? {
-        let (organizationId, created) = try await repository.ensureDefaultOrganization(name: "Default organization")
-        guard created else { return nil }
-        return try await create(in: repository, role: .admin, organizationId: organizationId, userName: "admin").token
+        let token = generate()
+        let admin = NewToken(
+            organizationId: nil, userName: "admin", role: .admin, globalSupporter: false, customerId: nil,
+            prefix: String(token.prefix(11)), hash: hash(token))
+        return try await repository.bootstrapUser(admin, organizationName: "Default organization") == nil ? nil : token
     }
 }

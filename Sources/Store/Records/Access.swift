@@ -55,5 +55,8 @@ public protocol AccessRepository: Sendable {
     func ensureDefaultOrganization(name: String) async throws -> (id: Int64, created: Bool)
     /// Creates a user with the token (in the given or the first organization).
     func createUserWithToken(_ token: NewToken) async throws -> Principal
+    /// On a database without users: the first organization (made if there is none) and this
+    /// user with its token, in one transaction; nil, and nothing written, when a user exists.
+    func bootstrapUser(_ token: NewToken, organizationName: String) async throws -> Principal?
     func organizationExists(_ id: Int64) async throws -> Bool
 }

@@ -33,36 +33,54 @@ extension AppDatabase: AccessRepository {
         }
     }
 
-    public func createUserWithToken(_ token: NewToken) async throws -> Principal {
+    public func bootstrapUser(_ token: NewToken, organizationName: String) async throws -> Principal? {
         try await pool.write { db in
-            let now = StoredTime.milliseconds(Date())
-            let organizationId: Int64
-            if let given = token.organizationId {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [given]) == true else {
-                    throw StoreError.notFound("organization \(given)")
-                }
-                organizationId = given
-            } else if let first = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") {
-                organizationId = first
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user LIMIT 1") != true else { return nil }
+            var token = token
+            if let first = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") {
+                token.organizationId = first
             } else {
-                throw StoreError.notFound("no organization; run mailmon serve once to create the default one")
+                try db.execute(
+                    sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)",
+                    arguments: [organizationName, StoredTime.milliseconds(Date())])
+                token.organizationId = db.lastInsertedRowID
             }
-            if let customerId = token.customerId {
-                guard try Int64.fetchOne(db, sql: "SELECT organizationId FROM customer WHERE id = ?", arguments: [customerId])
-                    == organizationId
-                else { throw StoreError.notFound("customer \(customerId) in organization \(organizationId)") }
-            }
-            try db.execute(
-                sql: "INSERT INTO user (organizationId, name, role, globalSupporter, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [organizationId, token.userName, token.role.rawValue, token.globalSupporter, now])
-            let userId = db.lastInsertedRowID
-            try db.execute(
-                sql: "INSERT INTO apiToken (userId, prefix, hash, customerId, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [userId, token.prefix, token.hash, token.customerId, now])
-            return Principal(
-                userId: userId, organizationId: organizationId, role: token.role, globalSupporter: token.globalSupporter,
-                customerId: token.customerId, tokenId: db.lastInsertedRowID)
+            return try Self.insertUserWithToken(db, token)
         }
+    }
+
+    public func createUserWithToken(_ token: NewToken) async throws -> Principal {
+        try await pool.write { db in try Self.insertUserWithToken(db, token) }
+    }
+
+    private static func insertUserWithToken(_ db: Database, _ token: NewToken) throws -> Principal {
+        let now = StoredTime.milliseconds(Date())
+        let organizationId: Int64
+        if let given = token.organizationId {
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [given]) == true else {
+                throw StoreError.notFound("organization \(given)")
+            }
+            organizationId = given
+        } else if let first = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") {
+            organizationId = first
+        } else {
+            throw StoreError.notFound("no organization; run mailmon serve once to create the default one")
+        }
+        if let customerId = token.customerId {
+            guard try Int64.fetchOne(db, sql: "SELECT organizationId FROM customer WHERE id = ?", arguments: [customerId])
+                == organizationId
+            else { throw StoreError.notFound("customer \(customerId) in organization \(organizationId)") }
+        }
+        try db.execute(
+            sql: "INSERT INTO user (organizationId, name, role, globalSupporter, createdAt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [organizationId, token.userName, token.role.rawValue, token.globalSupporter, now])
+        let userId = db.lastInsertedRowID
+        try db.execute(
+            sql: "INSERT INTO apiToken (userId, prefix, hash, customerId, createdAt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [userId, token.prefix, token.hash, token.customerId, now])
+        return Principal(
+            userId: userId, organizationId: organizationId, role: token.role, globalSupporter: token.globalSupporter,
+            customerId: token.customerId, tokenId: db.lastInsertedRowID)
     }
 
     public func organizationExists(_ id: Int64) async throws -> Bool {
