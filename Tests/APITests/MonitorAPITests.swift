@@ -213,4 +213,39 @@ struct MonitorAPITests {
             #expect(names.contains("policies/monitor_create") && names.contains("lib/ports"))
         }
     }
+
+    @Test("pages, invalid query values, IP literal hostnames, and the scripts listing with digests")
+    func listingAndLiterals() async throws {
+        try await withServer { fixture, client in
+            for hostname in ["192.0.2.10", "2001:db8::1", "[2001:db8::2]"] {
+                let body = Self.seedBody.replacingOccurrences(of: #""mail.example.com""#, with: "\"\(hostname)\"")
+                let created = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: body)
+                #expect(created.status == .created, "\(hostname): \(created.body)")
+            }
+            for hostname in ["192.0.2.10:993", "2001:db8::1::2", "mail example.com"] {
+                let body = Self.seedBody.replacingOccurrences(of: #""mail.example.com""#, with: "\"\(hostname)\"")
+                #expect(try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: body).status == .badRequest)
+            }
+            // Three monitors, two a page: page 2 holds the third, page 3 nothing; the total stays 3.
+            var seen: [String] = []
+            for page in 1...3 {
+                let listed = try await client.call(.get, "/api/imap-pop-monitors?perPage=2&page=\(page)", token: fixture.admin)
+                #expect(listed.status == .ok && listed.body["total"] as? Int == 3 && listed.body["page"] as? Int == page)
+                let items = listed.body["items"] as? [[String: Any]] ?? []
+                #expect(items.count == [2, 1, 0][page - 1])
+                seen += items.compactMap { $0["publicId"] as? String }
+            }
+            #expect(Set(seen).count == 3)
+            for query in ["page=0", "page=x", "perPage=0", "perPage=-1", "organizationId=abc", "customerId=not-a-uuid", "customerId=1.5"] {
+                let response = try await client.call(.get, "/api/imap-pop-monitors?\(query)", token: fixture.admin)
+                #expect(response.status == .badRequest, "\(query): \(response.body)")
+                #expect(response.body["statusCode"] as? Int == 400)
+            }
+            let scripts = try await client.call(.get, "/api/scripts", token: fixture.readonly)
+            let create = (scripts.body["scripts"] as? [[String: Any]])?.first { $0["name"] as? String == "policies/monitor_create" }
+            let digest = try #require(create?["sha256"] as? String)
+            #expect(digest.count == 64 && digest.allSatisfy(\.isHexDigit))
+            #expect(create?["version"] as? String == "1.0.0")
+        }
+    }
 }
