@@ -79,6 +79,19 @@ struct MonitorHistoryAPITests {
             #expect(status == .notFound)
             (status, _) = try await client.call(.get, "/api/imap-pop-monitors/\(upId)/incident-history", token: nil)
             #expect(status == .unauthorized)
+
+            // DELETE takes the history with it: results, incidents, alerts owed.
+            let downNumber = Int64(try #require(down["id"] as? Int))
+            let database = fixture.runtime.database
+            #expect(try await database.recentResults(monitorId: downNumber, limit: 10).count == 1)
+            #expect(try await database.incidents(monitorId: downNumber, limit: 10).total == 1)
+            (status, _) = try await client.call(.delete, "/api/imap-pop-monitors/\(downId)", token: fixture.member)
+            #expect(status == .noContent)
+            #expect(try await database.recentResults(monitorId: downNumber, limit: 10).isEmpty)
+            #expect(try await database.incidents(monitorId: downNumber, limit: 10).total == 0)
+            #expect(try await database.alerts(monitorId: downNumber, limit: 10).total == 0)
+            (status, _) = try await client.call(.get, "/api/imap-pop-monitors/\(downId)/incident-history", token: fixture.admin)
+            #expect(status == .notFound)
         }
         dovecot.stop()
     }
