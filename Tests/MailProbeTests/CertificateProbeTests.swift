@@ -20,6 +20,21 @@ struct CertificateProbeTests {
         #expect(accepted.certificate?.subject == "CN=localhost")
     }
 
+    @Test("a self-signed certificate is certificate_invalid with rejectUnauthorized, ok without it",
+          arguments: [MailProtocol.imap, .pop3], [SessionConfiguration.Security.implicitTLS, .startTLS])
+    func selfSigned(_ mailProtocol: MailProtocol, _ security: SessionConfiguration.Security) async throws {
+        let server = try DovecotFixture.selfSigned.get()
+        let port = DovecotFixture.port(server, mailProtocol, security)
+        // Trusting the tests' CA changes nothing: no CA signed this one.
+        let registry = ProbeRegistry(transport: try DovecotFixture.trustingTransport.get())
+        let rejected = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security))
+        #expect(rejected.category == .certificateInvalid, "\(rejected.message ?? "")")
+        #expect(rejected.certificate?.subject == "CN=localhost" && rejected.certificate?.issuer == "CN=localhost")
+        let accepted = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security, verify: false))
+        #expect(accepted.ok, "\(accepted.message ?? "")")
+        #expect(accepted.messageCount == DovecotServer.messagesPerUser)
+    }
+
     @Test("an expired certificate is certificate_expired, trusted CA or not", arguments: [true, false])
     func expired(_ trustCA: Bool) async throws {
         let server = try DovecotFixture.expired.get()

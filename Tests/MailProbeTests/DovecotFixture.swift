@@ -7,6 +7,7 @@ enum DovecotFixture {
     static let valid = Result { try DovecotServer.start(certificate: .valid) }
     static let expired = Result { try DovecotServer.start(certificate: .expired) }
     static let wrongName = Result { try DovecotServer.start(certificate: .wrongName) }
+    static let selfSigned = Result { try DovecotServer.start(certificate: .selfSigned) }
 
     /// Trusts the tests' CA beside the system store.
     static let trustingTransport = Result { try ProbeTransport(additionalTrustRootsFile: try TestCertificates.shared().caFile) }

@@ -2,15 +2,16 @@ import Foundation
 
 /// Certificates made with `openssl` once per test process: a test CA, a valid
 /// leaf it signed (CN=localhost, SAN localhost and 127.0.0.1) and an expired
-/// leaf it signed (2020-01-01 to 2021-01-01).
+/// leaf it signed (2020-01-01 to 2021-01-01), and a self-signed one.
 public struct TestCertificates: Sendable {
     public let directory: String
     public var caFile: String { directory + "/ca.pem" }
     public func certificate(_ kind: Kind) -> String { "\(directory)/\(kind.rawValue).pem" }
     public func key(_ kind: Kind) -> String { "\(directory)/\(kind.rawValue).key" }
 
-    /// `wrongName`: valid and trusted, but for mail.other.example only.
-    public enum Kind: String, Sendable { case valid, expired, wrongName }
+    /// `wrongName`: valid and trusted, but for mail.other.example only. `selfSigned`: for
+    /// localhost and 127.0.0.1, signed by its own key (no CA).
+    public enum Kind: String, Sendable { case valid, expired, wrongName, selfSigned }
 
     /// Made on first use, shared by every suite in the process.
     public static func shared() throws -> TestCertificates {
@@ -70,6 +71,9 @@ public struct TestCertificates: Sendable {
                     "-subj", "/CN=\(name)")
             try run(["ca", "-batch", "-notext", "-config", "\(d)/ca.cnf", "-in", "\(d)/\(kind).csr", "-out", "\(d)/\(kind).pem"] + options)
         }
+        try run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "3650",
+                "-keyout", "\(d)/selfSigned.key", "-out", "\(d)/selfSigned.pem", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
         return TestCertificates(directory: directory)
     }
 
