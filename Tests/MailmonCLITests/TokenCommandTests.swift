@@ -1,0 +1,44 @@
+import Foundation
+import MailmonTestSupport
+import NIOHTTP1
+import Testing
+
+/// `mailmon serve` configured by environment variables alone, and `mailmon token create`
+/// giving a working token of the chosen role, as an operator uses them.
+@Suite("mailmon token create; serve configured by MAILMON_* variables")
+struct TokenCommandTests {
+    @Test("a token made by `token create` authenticates against `serve`, with the role it was made with")
+    func tokenCreate() async throws {
+        let directory = try MailmonBinary.workspace("mm-token-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try FreePorts.take(1)[0]
+        let database = directory + "/mailmon.sqlite"
+        let serve = try ChildProcess.spawn(
+            try MailmonBinary.path(), ["serve"],
+            environment: ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": database, "MAILMON_SCRIPTS": directory + "/scripts"],
+            outputPrefix: directory + "/serve")
+        var admin = ""
+        try await serve.waitUntil("the bootstrap token and the listener on MAILMON_PORT") {
+            admin = serve.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("mm_") } ?? ""
+            return !admin.isEmpty && FreePorts.accepts(port)
+        }
+        #expect(FileManager.default.fileExists(atPath: database), "the database is where MAILMON_DATABASE says")
+
+        let create = try ChildProcess.spawn(
+            try MailmonBinary.path(), ["token", "create", "--role", "readonly", "--database", database],
+            outputPrefix: directory + "/token")
+        #expect(try create.waitForExit() == 0)
+        let readonly = create.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(readonly.hasPrefix("mm_") && readonly != admin)
+
+        let base = "http://127.0.0.1:\(port)"
+        #expect(try await HTTPCall(base: base, token: readonly)(.GET, "/api/imap-pop-monitors").status == 200)
+        let write = try await HTTPCall(base: base, token: readonly)(.POST, "/api/customers", json: #"{"name": "Acme"}"#)
+        #expect(write.status == 403 && write.body["statusCode"] as? Int == 403)
+        #expect(try await HTTPCall(base: base, token: admin)(.POST, "/api/customers", json: #"{"name": "Acme"}"#).status == 201)
+        #expect(try await HTTPCall(base: base, token: "mm_" + String(repeating: "x", count: 40))(.GET, "/api/customers").status == 401)
+
+        serve.send(SIGTERM)
+        #expect(try serve.waitForExit() == 0)
+    }
+}
