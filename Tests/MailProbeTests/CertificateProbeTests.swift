@@ -4,34 +4,30 @@ import Testing
 
 @Suite("Certificates: verification, expiry, reporting")
 struct CertificateProbeTests {
-    @Test("an untrusted certificate is certificate_invalid with rejectUnauthorized, and still reported",
-          arguments: [MailProtocol.imap, .pop3], [SessionConfiguration.Security.implicitTLS, .startTLS])
-    func untrusted(_ mailProtocol: MailProtocol, _ security: SessionConfiguration.Security) async throws {
-        let server = try DovecotFixture.valid.get()
+    /// A leaf of a CA the system does not trust, and a self-signed one (trusting the tests' CA
+    /// changes nothing for it: no CA signed it).
+    enum Untrusted: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case privateCA, selfSigned
+        var testDescription: String { rawValue }
+    }
+
+    @Test("an untrusted certificate (private CA, self-signed) is certificate_invalid with rejectUnauthorized, still reported; ok without it",
+          arguments: Untrusted.allCases, [(MailProtocol.imap, SessionConfiguration.Security.implicitTLS), (.imap, .startTLS), (.pop3, .implicitTLS), (.pop3, .startTLS)])
+    func untrusted(_ kind: Untrusted, _ mode: (MailProtocol, SessionConfiguration.Security)) async throws {
+        let (mailProtocol, security) = mode
+        let server = try kind == .privateCA ? DovecotFixture.valid.get() : DovecotFixture.selfSigned.get()
         let port = DovecotFixture.port(server, mailProtocol, security)
-        let registry = ProbeRegistry(transport: try DovecotFixture.systemTransport.get())
+        let transport = try kind == .privateCA ? DovecotFixture.systemTransport.get() : DovecotFixture.trustingTransport.get()
+        let registry = ProbeRegistry(transport: transport)
         let rejected = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security))
         #expect(rejected.category == .certificateInvalid, "\(rejected.message ?? "")")
         #expect(rejected.certificate?.subject == "CN=localhost")
+        #expect(rejected.certificate?.issuer == (kind == .privateCA ? "CN=mailmon test CA" : "CN=localhost"))
         #expect(rejected.messageCount == nil)
 
         let accepted = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security, verify: false))
         #expect(accepted.ok, "\(accepted.message ?? "")")
         #expect(accepted.certificate?.subject == "CN=localhost")
-    }
-
-    @Test("a self-signed certificate is certificate_invalid with rejectUnauthorized, ok without it",
-          arguments: [MailProtocol.imap, .pop3], [SessionConfiguration.Security.implicitTLS, .startTLS])
-    func selfSigned(_ mailProtocol: MailProtocol, _ security: SessionConfiguration.Security) async throws {
-        let server = try DovecotFixture.selfSigned.get()
-        let port = DovecotFixture.port(server, mailProtocol, security)
-        // Trusting the tests' CA changes nothing: no CA signed this one.
-        let registry = ProbeRegistry(transport: try DovecotFixture.trustingTransport.get())
-        let rejected = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security))
-        #expect(rejected.category == .certificateInvalid, "\(rejected.message ?? "")")
-        #expect(rejected.certificate?.subject == "CN=localhost" && rejected.certificate?.issuer == "CN=localhost")
-        let accepted = await registry.check(DovecotFixture.target(mailProtocol, port: port, security: security, verify: false))
-        #expect(accepted.ok, "\(accepted.message ?? "")")
         #expect(accepted.messageCount == DovecotServer.messagesPerUser)
     }
 
