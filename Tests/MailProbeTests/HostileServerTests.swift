@@ -58,6 +58,18 @@ struct HostileServerTests {
         #expect(result.category == .protocol)
     }
 
+    @Test("a greeting dripped one byte at a time ends at the check's deadline, not at the first quiet read",
+          arguments: [MailProtocol.imap, .pop3])
+    func slowDrip(_ mailProtocol: MailProtocol) async throws {
+        let prefix = mailProtocol == .imap ? "* OK " : "+OK "
+        let listener = try await HostileListener.start(.drip(prefix: prefix, intervalMilliseconds: 50))
+        defer { Task { try await listener.stop() } }
+        let result = try await check(mailProtocol, port: listener.port, timeout: .seconds(1))
+        #expect(result.category == .timeout, "\(result.message ?? "")")
+        #expect(result.message?.contains("greeting") == true)
+        #expect(result.greeting == nil)
+    }
+
     @Test("a greeting, then silence, is a timeout that names the step")
     func stallsAfterGreeting() async throws {
         let listener = try await HostileListener.start(.script("+OK hello\r\n"))

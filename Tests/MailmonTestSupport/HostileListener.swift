@@ -15,6 +15,9 @@ public final class HostileListener: Sendable {
         case garbage
         /// Sends these bytes, then stays silent.
         case script(String)
+        /// Sends `prefix`, then one more byte of a line that never ends every `interval`:
+        /// each read gets data, so only a deadline for the whole check ends it.
+        case drip(prefix: String, intervalMilliseconds: Int64)
     }
 
     public let port: Int
@@ -61,6 +64,7 @@ private final class HostileHandler: ChannelInboundHandler {
     private let behavior: HostileListener.Behavior
     private let counters: Counters
     private var chunk: ByteBuffer?
+    private var dripTask: Scheduled<Void>?
 
     init(behavior: HostileListener.Behavior, counters: Counters) {
         self.behavior = behavior
@@ -76,6 +80,9 @@ private final class HostileHandler: ChannelInboundHandler {
         case .endlessLine:
             chunk = ByteBuffer(repeating: UInt8(ascii: "A"), count: 16_384)
             pump(context: context)
+        case .drip(let prefix, let milliseconds):
+            write(ByteBuffer(string: prefix), context: context)
+            drip(after: .milliseconds(milliseconds), context: context)
         case .garbage:
             var buffer = ByteBuffer()
             for i in 0..<16_384 { buffer.writeInteger(UInt8(truncatingIfNeeded: i &* 131 &+ 7)) }
@@ -93,11 +100,21 @@ private final class HostileHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        dripTask?.cancel()
         counters.closed.add(1, ordering: .relaxed)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    /// One more byte after `interval`, and so on while the client stays.
+    private func drip(after interval: TimeAmount, context: ChannelHandlerContext) {
+        dripTask = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [self] in
+            guard context.channel.isActive else { return }
+            write(ByteBuffer(string: "A"), context: context)
+            drip(after: interval, context: context)
+        }
     }
 
     /// Writes while the socket takes it; resumes on writability, so memory stays flat.
