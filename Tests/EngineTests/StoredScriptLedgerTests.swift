@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
-import Store
+@testable import Store
 import Testing
 
 /// The versions of active scripts are kept in the database: "bump the version" holds after a restart.

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Logging
+import MailmonTestSupport
 import Store
 import Testing
 
@@ -9,9 +10,9 @@ import Testing
 struct WALCheckpointerTests {
     @Test("commits stay in the WAL until the checkpointer runs; then the database file holds them")
     func copiesTheLog() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mm-ckpt-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("mailmon.sqlite").path
+        let directory = try TemporaryDirectory.make(prefix: "mm-ckpt-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/mailmon.sqlite"
         let database = try AppDatabase(path: path)
         func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 }
         let before = try fileSize()

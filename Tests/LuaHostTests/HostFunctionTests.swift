@@ -112,19 +112,8 @@ struct HostFunctionTests {
             limits: LuaLimits(maxStates: 1), functions: functions)
         defer { fixture.remove() }
         library.withLock { $0 = fixture.library }
-        // Without the rule the call waits forever for the one state, which its own caller holds:
-        // raced against a generous deadline so that a regression fails instead of hanging the suite.
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<[LuaValue]?, Never>) in
-            let resumed = Mutex(false)
-            let finish: @Sendable ([LuaValue]?) -> Void = { value in
-                if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume(returning: value) }
-            }
-            Task { finish(try? await fixture.library.call("t", "run", [.integer(20)])) }
-            Task {
-                try? await Task.sleep(for: .seconds(60))
-                finish(nil)
-            }
-        }
+        // Without the rule the call waits forever for the one state, which its own caller holds.
+        let outcome = await ScriptFixture.withDeadline { try await fixture.library.call("t", "run", [.integer(20)]) }
         #expect(outcome == [.integer(41)], "the nested call did not complete")
         // The pool still holds one state and serves the next call.
         #expect(try await fixture.library.call("t", "inner", [.integer(3)]) == [.integer(6)])

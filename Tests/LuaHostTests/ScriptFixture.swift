@@ -1,5 +1,6 @@
 import Foundation
 import LuaHost
+import Synchronization
 
 /// A temporary script directory with a library over it.
 struct ScriptFixture {
@@ -47,6 +48,22 @@ struct ScriptFixture {
             return nil
         } catch let error as LuaScriptError {
             return error
+        }
+    }
+
+    /// `body`'s value, or nil when it failed or has not finished within `seconds`: a regression
+    /// that would loop in C or wait forever then fails its test instead of hanging the suite.
+    static func withDeadline<T: Sendable>(seconds: Int = 60, _ body: @escaping @Sendable () async throws -> T) async -> T? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            let resumed = Mutex(false)
+            let finish: @Sendable (T?) -> Void = { value in
+                if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume(returning: value) }
+            }
+            Task { finish(try? await body()) }
+            Task {
+                try? await Task.sleep(for: .seconds(seconds))
+                finish(nil)
+            }
         }
     }
 }

@@ -30,6 +30,16 @@ enum MailmonBinary {
     }
 
     static var shippedScripts: String { ShippedScripts.path }
+
+    /// Waits until `serve` printed its bootstrap token and listens on `port`; the token.
+    static func bootstrapToken(of serve: ChildProcess, port: Int) async throws -> String {
+        var token = ""
+        try await serve.waitUntil("the bootstrap token and the listener") {
+            token = serve.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("mm_") } ?? ""
+            return !token.isEmpty && FreePorts.accepts(port)
+        }
+        return token
+    }
 }
 
 /// JSON over HTTP to a server in another process.

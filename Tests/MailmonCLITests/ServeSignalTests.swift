@@ -13,12 +13,7 @@ struct ServeSignalTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try FreePorts.take(1)[0]
         let serve = try MailmonBinary.start("serve", in: directory, ["--port", "\(port)"], name: "serve")
-        var token = ""
-        try await serve.waitUntil("the bootstrap token and the listener") {
-            let lines = serve.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            token = lines.first { $0.hasPrefix("mm_") } ?? ""
-            return !token.isEmpty && FreePorts.accepts(port)
-        }
+        let token = try await MailmonBinary.bootstrapToken(of: serve, port: port)
         let api = HTTPCall(base: "http://127.0.0.1:\(port)", token: token)
         #expect(try await api(.POST, "/api/customers", json: #"{"name": "Acme"}"#).status == 201)
         let body = { (hostname: String) in

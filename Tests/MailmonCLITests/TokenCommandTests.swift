@@ -17,11 +17,7 @@ struct TokenCommandTests {
             try MailmonBinary.path(), ["serve"],
             environment: ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": database, "MAILMON_SCRIPTS": directory + "/scripts"],
             outputPrefix: directory + "/serve")
-        var admin = ""
-        try await serve.waitUntil("the bootstrap token and the listener on MAILMON_PORT") {
-            admin = serve.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("mm_") } ?? ""
-            return !admin.isEmpty && FreePorts.accepts(port)
-        }
+        let admin = try await MailmonBinary.bootstrapToken(of: serve, port: port)  // listening on MAILMON_PORT
         #expect(FileManager.default.fileExists(atPath: database), "the database is where MAILMON_DATABASE says")
 
         let create = try ChildProcess.spawn(

@@ -11,13 +11,6 @@ struct GroupCommitTests {
 
     func open() throws -> AppDatabase { try file.open() }
 
-    func fields(_ name: String) -> MonitorFields {
-        MonitorFields(
-            name: name, hostname: "mail.example.com", port: nil, checkInterval: 5, timeoutSeconds: 10, status: .active,
-            config: #"{"protocol":"imap"}"#, notificationEmail: nil, notificationPhoneNumber: nil, allowedCheckCountryCodes: ["DE"],
-            policyVersion: "test@1")
-    }
-
     /// Holds the writer until `release()`, so that writes queue up behind it.
     final class WriterGate: Sendable {
         let semaphore = DispatchSemaphore(value: 0)
@@ -45,7 +38,7 @@ struct GroupCommitTests {
                 for index in 0..<count {
                     group.addTask {
                         try await database.insertMonitor(
-                            publicId: UUID(), organizationId: organization, customerId: customer.id, fields: fields("m\(index)"), at: Date())
+                            publicId: UUID(), organizationId: organization, customerId: customer.id, fields: .sample("m\(index)"), at: Date())
                     }
                 }
                 return try await group.reduce(into: [Monitor]()) { if let monitor = $1 { $0.append(monitor) } }
@@ -108,14 +101,14 @@ struct GroupCommitTests {
             NewCustomer(publicId: UUID(), organizationId: second, name: "Theirs", email: nil, allowedCheckCountryCodes: [],
                         alertLocationThresholdCount: 1))
         let refused = try await database.insertMonitor(
-            publicId: UUID(), organizationId: first, customerId: customer.id, fields: fields("x"), at: Date())
+            publicId: UUID(), organizationId: first, customerId: customer.id, fields: .sample("x"), at: Date())
         #expect(refused == nil)
-        let missing = try await database.insertMonitor(publicId: UUID(), organizationId: first, customerId: 999, fields: fields("y"), at: Date())
+        let missing = try await database.insertMonitor(publicId: UUID(), organizationId: first, customerId: 999, fields: .sample("y"), at: Date())
         #expect(missing == nil)
         let stored = try await database.monitors(MonitorQuery(organizationId: nil, customerId: nil, search: nil, page: 1, perPage: 10))
         #expect(stored.total == 0 && stored.items.isEmpty)
         #expect(try await database.insertMonitor(
-            publicId: UUID(), organizationId: second, customerId: customer.id, fields: fields("z"), at: Date()) != nil)
+            publicId: UUID(), organizationId: second, customerId: customer.id, fields: .sample("z"), at: Date()) != nil)
     }
 
     @Test("a job between batches runs outside any transaction, after the batch in progress and before the writes queued behind it")

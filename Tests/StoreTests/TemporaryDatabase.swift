@@ -12,3 +12,13 @@ struct TemporaryDatabase {
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
+
+extension MonitorFields {
+    /// An IMAP monitor's fields named `name`, for store tests.
+    static func sample(_ name: String) -> MonitorFields {
+        MonitorFields(
+            name: name, hostname: "mail.example.com", port: nil, checkInterval: 5, timeoutSeconds: 10, status: .active,
+            config: #"{"protocol":"imap"}"#, notificationEmail: nil, notificationPhoneNumber: nil, allowedCheckCountryCodes: ["DE"],
+            policyVersion: "test@1")
+    }
+}

@@ -30,21 +30,26 @@ public enum AccessTokens {
         in repository: any AccessRepository, role: Role, globalSupporter: Bool = false, customerId: Int64? = nil,
         organizationId: Int64? = nil, userName: String? = nil
     ) async throws -> (token: String, principal: Principal) {
+        let (token, stored) = newToken(
+            organizationId: organizationId, userName: userName ?? "\(role.rawValue) token", role: role,
+            globalSupporter: globalSupporter, customerId: customerId)
+        return (token, try await repository.createUserWithToken(stored))
+    }
+
+    /// A fresh token, and what of it is stored (its prefix and hash, never the token).
+    private static func newToken(
+        organizationId: Int64?, userName: String, role: Role, globalSupporter: Bool, customerId: Int64?
+    ) -> (token: String, stored: NewToken) {
         let token = generate()
-        let principal = try await repository.createUserWithToken(
-            NewToken(
-                organizationId: organizationId, userName: userName ?? "\(role.rawValue) token", role: role,
-                globalSupporter: globalSupporter, customerId: customerId, prefix: String(token.prefix(11)), hash: hash(token)))
-        return (token, principal)
+        return (token, NewToken(
+            organizationId: organizationId, userName: userName, role: role, globalSupporter: globalSupporter,
+            customerId: customerId, prefix: String(token.prefix(11)), hash: hash(token)))
     }
 
     /// On a database without users: the default organization (unless one exists) and an admin
     /// with a token, in one transaction; nil when a user exists (`mailmon token create` made one).
     public static func bootstrap(_ repository: any AccessRepository) async throws -> String? {
-        let token = generate()
-        let admin = NewToken(
-            organizationId: nil, userName: "admin", role: .admin, globalSupporter: false, customerId: nil,
-            prefix: String(token.prefix(11)), hash: hash(token))
+        let (token, admin) = newToken(organizationId: nil, userName: "admin", role: .admin, globalSupporter: false, customerId: nil)
         return try await repository.bootstrapUser(admin, organizationName: "Default organization") == nil ? nil : token
     }
 }

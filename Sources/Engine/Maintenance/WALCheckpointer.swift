@@ -31,7 +31,7 @@ public struct WALCheckpointer: Service {
     /// One pass: copy the log into the database file; start it over when it is long.
     public func checkpoint() async throws {
         let result = try await database.checkpointWAL()
-        if result.walFrames >= restartFrames { _ = try await database.restartWAL() }
+        if result.walFrames >= restartFrames { _ = try await database.restartWAL(after: result) }
     }
 
     public func run() async throws {

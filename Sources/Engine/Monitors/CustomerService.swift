@@ -24,7 +24,7 @@ public struct CustomerService: Sendable {
         }
         var publicId = UUID()
         if !table["publicId"].isNil {
-            guard let text = table["publicId"].stringValue, Validators.isUUID(text), let uuid = UUID(uuidString: text) else {
+            guard let text = table["publicId"].stringValue, let uuid = UUID(text: text) else {
                 throw DomainError.badRequest("publicId must be a UUID")
             }
             publicId = uuid

@@ -40,7 +40,7 @@ public struct MonitorService: Sendable {
             case .changedMeanwhile: continue
             }
         }
-        throw DomainError(409, "the monitor kept changing while this update was decided; send it again")
+        throw DomainError.conflict("the monitor kept changing while this update was decided; send it again")
     }
 
     static let updateAttempts = 5
@@ -97,7 +97,7 @@ public struct MonitorService: Sendable {
     }
 
     private func readable(_ publicId: String, actor: Principal) async throws -> Monitor {
-        guard Validators.isUUID(publicId), let uuid = UUID(uuidString: publicId) else {
+        guard let uuid = UUID(text: publicId) else {
             throw DomainError.badRequest("invalid monitor id: expected a UUID")
         }
         guard let monitor = try await monitors.monitor(publicId: uuid) else { throw DomainError.notFound("Monitor not found") }
@@ -127,7 +127,7 @@ public enum Access {
 public enum CustomerLookup {
     public static func find(_ identifier: String, in customers: any CustomerRepository) async throws -> Customer? {
         if let id = Int64(identifier), id > 0 { return try await customers.customer(id: id) }
-        guard Validators.isUUID(identifier), let uuid = UUID(uuidString: identifier) else {
+        guard let uuid = UUID(text: identifier) else {
             throw DomainError.badRequest("invalid customer identifier: expected a numeric id or a UUID")
         }
         return try await customers.customer(publicId: uuid)

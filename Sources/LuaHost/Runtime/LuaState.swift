@@ -190,6 +190,7 @@ final class LuaState {
         let index = count == 1 ? lua_tointegerx(thread, -1, nil) : 0
         guard index > 0 else { throw LuaScriptError(kind: .contract, message: "cannot resolve \(key.script).\(key.function)") }
         functionIndex[key] = index
+        lastResolved = (key, index)
         return index
     }
 

@@ -7,20 +7,23 @@ final class LuaStatePool: Sendable {
     /// True while a task runs an asynchronous host function for a sandbox it holds.
     /// A library call it makes then (the check primitives resolve the default port
     /// in Lua) never waits: if every state were held by such tasks, each would wait
-    /// for another's state, and none would come back. It gets a state of its own
-    /// beyond `capacity` instead, dropped after the call.
+    /// for another's state, and none would come back. It gets an overflow state
+    /// beyond `capacity` instead, kept for the next such call.
     @TaskLocal static var holdsSandbox = false
 
     private struct Slots {
         var idle: [LuaSandbox] = []
         var created = 0
+        /// Made beyond `capacity` for nested calls only; they alone use them again.
+        var overflow: [LuaSandbox] = []
         var waiters: [CheckedContinuation<LuaSandbox, Never>] = []
     }
 
     private enum Next {
         case ready(LuaSandbox)
         case create
-        case createTransient
+        case readyOverflow(LuaSandbox)
+        case createOverflow
         case wait
     }
 
@@ -34,25 +37,28 @@ final class LuaStatePool: Sendable {
     }
 
     func withSandbox<R: Sendable>(_ body: (LuaSandbox) async throws(LuaScriptError) -> R) async throws(LuaScriptError) -> R {
-        let (sandbox, transient) = try await acquire()
-        defer { if !transient { release(sandbox) } }
+        let (sandbox, overflow) = try await acquire()
+        defer { release(sandbox, overflow: overflow) }
         return try await body(sandbox)
     }
 
-    private func acquire() async throws(LuaScriptError) -> (LuaSandbox, transient: Bool) {
-        let nested = Self.holdsSandbox
+    private func acquire() async throws(LuaScriptError) -> (LuaSandbox, overflow: Bool) {
         let next: Next = slots.withLock { slots in
             if let sandbox = slots.idle.popLast() { return .ready(sandbox) }
             if slots.created < capacity {
                 slots.created += 1
                 return .create
             }
-            return nested ? .createTransient : .wait
+            guard Self.holdsSandbox else { return .wait }
+            if let sandbox = slots.overflow.popLast() { return .readyOverflow(sandbox) }
+            return .createOverflow
         }
         switch next {
         case .ready(let sandbox):
             return (sandbox, false)
-        case .createTransient:
+        case .readyOverflow(let sandbox):
+            return (sandbox, true)
+        case .createOverflow:
             return (try make(), true)
         case .create:
             do {
@@ -75,9 +81,11 @@ final class LuaStatePool: Sendable {
         }
     }
 
-    private func release(_ sandbox: LuaSandbox) {
+    private func release(_ sandbox: LuaSandbox, overflow: Bool) {
         slots.withLock { slots in
-            if slots.waiters.isEmpty {
+            if overflow {
+                slots.overflow.append(sandbox)
+            } else if slots.waiters.isEmpty {
                 slots.idle.append(sandbox)
             } else {
                 slots.waiters.removeFirst().resume(returning: sandbox)

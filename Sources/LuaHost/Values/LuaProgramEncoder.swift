@@ -26,7 +26,6 @@ final class LuaProgramEncoder {
         let completion: Completion
         /// Its place in `open` while it is open.
         let depth: Int
-        var closed = false
         var fields = 0
         var elements: Int64 = 0
 
@@ -56,7 +55,6 @@ final class LuaProgramEncoder {
     func close(downTo depth: Int) throws {
         while open.count > depth {
             let frame = open.removeLast()
-            frame.closed = true
             program.patchTable(at: frame.op, arraySize: Int(frame.elements), fieldCount: frame.fields)
             emitCompletion(frame.completion)
         }
@@ -72,7 +70,8 @@ final class LuaProgramEncoder {
 
     /// Makes `frame` the innermost open table, closing its finished children.
     func activate(_ frame: Frame) throws {
-        if frame.closed { throw OutOfOrder() }
+        // Frames leave `open` only from its end: one still open sits at its depth.
+        guard frame.depth < open.count, open[frame.depth] === frame else { throw OutOfOrder() }
         if frame.depth + 1 < open.count { try close(downTo: frame.depth + 1) }  // usually it is the innermost already
     }
 
@@ -165,7 +164,7 @@ extension LuaProgramEncoder {
             self.program = position.program
         }
 
-        /// Starts field `key`; the caller writes its value, then `finish`.
+        /// Starts field `key`; the caller writes its value, then its completion (`emitRawSet`).
         func begin(_ key: Key) throws {
             try encoder.activate(frame)
             frame.fields += 1

@@ -23,6 +23,4 @@ public protocol ScriptVersionRepository: Sendable {
     func scriptDigest(name: String, version: String) async throws -> String?
     /// Records versions that just became active; one seen before keeps its first record.
     func recordScriptVersions(_ versions: [ScriptVersionRecord]) async throws
-    /// Every recorded version, by name, then by first activation.
-    func scriptVersions() async throws -> [ScriptVersionRecord]
 }

@@ -15,13 +15,14 @@ extension AppDatabase: AccessRepository {
     }
 
     public func ensureDefaultOrganization(name: String) async throws -> (id: Int64, created: Bool) {
-        try await pool.write { db in
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") { return (id, false) }
-            try db.execute(
-                sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)",
-                arguments: [name, StoredTime.milliseconds(Date())])
-            return (db.lastInsertedRowID, true)
-        }
+        try await pool.write { db in try Self.ensureOrganization(db, name: name) }
+    }
+
+    /// The first organization, made with `name` if there is none.
+    private static func ensureOrganization(_ db: Database, name: String) throws -> (id: Int64, created: Bool) {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") { return (id, false) }
+        try db.execute(sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)", arguments: [name, StoredTime.milliseconds(Date())])
+        return (db.lastInsertedRowID, true)
     }
 
     /// A further organization (an MSP's second tenant); its id.
@@ -36,16 +37,8 @@ extension AppDatabase: AccessRepository {
     public func bootstrapUser(_ token: NewToken, organizationName: String) async throws -> Principal? {
         try await pool.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user LIMIT 1") != true else { return nil }
-            var token = token
-            if let first = try Int64.fetchOne(db, sql: "SELECT id FROM organization ORDER BY id LIMIT 1") {
-                token.organizationId = first
-            } else {
-                try db.execute(
-                    sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)",
-                    arguments: [organizationName, StoredTime.milliseconds(Date())])
-                token.organizationId = db.lastInsertedRowID
-            }
-            return try Self.insertUserWithToken(db, token)
+            _ = try Self.ensureOrganization(db, name: organizationName)
+            return try Self.insertUserWithToken(db, token)  // in the first organization
         }
     }
 

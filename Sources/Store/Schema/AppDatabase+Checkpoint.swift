@@ -15,7 +15,7 @@ public struct DatabaseFileSyncError: Error, Sendable { public let errno: Int32 }
 /// Checkpoints run in the background, off the commit path.
 public protocol MaintenanceRepository: Sendable {
     func checkpointWAL() async throws -> WALCheckpoint
-    func restartWAL() async throws -> Bool
+    func restartWAL(after previous: WALCheckpoint?) async throws -> Bool
 }
 
 extension AppDatabase: MaintenanceRepository {
@@ -59,9 +59,12 @@ extension AppDatabase: MaintenanceRepository {
     /// 2. on the writer, between two batches, a last checkpoint copies those few
     ///    frames; its syncs (log, then database file) find little to write, the log
     ///    is then complete, and the next write starts it over.
-    public func restartWAL() async throws -> Bool {
+    ///
+    /// `previous`: the checkpoint that found the log long, when there was one just before;
+    /// what it copied is not counted as new again.
+    public func restartWAL(after previous: WALCheckpoint? = nil) async throws -> Bool {
         let file = databaseFile
-        var copied = -1
+        var copied = previous.map(\.checkpointedFrames) ?? -1
         for _ in 0..<Self.restartPasses {
             let pass = try await checkpointer.writeWithoutTransaction { db -> WALCheckpoint? in
                 guard let pass = try Self.passiveCheckpoint(db) else { return nil }

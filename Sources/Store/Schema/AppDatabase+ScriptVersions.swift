@@ -18,7 +18,8 @@ extension AppDatabase: ScriptVersionRepository {
         }
     }
 
-    public func scriptVersions() async throws -> [ScriptVersionRecord] {
+    /// Every recorded version, by name, then by first activation (for tests and inspection).
+    func scriptVersions() async throws -> [ScriptVersionRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT name, version, sha256, firstActivatedAt FROM scriptVersion ORDER BY name, firstActivatedAt")
                 .map { row in

@@ -15,6 +15,8 @@ public final class AppDatabase: Sendable {
     let databaseFile: Int32
     /// WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000).
     static let autoCheckpointPages = 50_000
+    /// Point readers: one per core, at most as many as the pool's readers.
+    static let maximumPointReaders = 8
 
     /// Opens (creating if needed) the database file at `path`; its directory is created too.
     public init(path: String) throws {
@@ -25,7 +27,7 @@ public final class AppDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        configuration.maximumReaderCount = 8
+        configuration.maximumReaderCount = Self.maximumPointReaders
         configuration.prepareDatabase { db in
             // WAL + NORMAL: durable across a crash of the process, at most the last
             // transactions lost on power loss; no fsync per commit.
@@ -36,7 +38,7 @@ public final class AppDatabase: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         groupCommit = GroupCommit(pool: pool)
         try Migrations.migrator.migrate(pool)
-        pointReaders = try PointReaders(path: path, count: ProcessInfo.processInfo.activeProcessorCount)
+        pointReaders = try PointReaders(path: path, count: min(ProcessInfo.processInfo.activeProcessorCount, Self.maximumPointReaders))
         var checkpointConfiguration = Configuration()
         checkpointConfiguration.busyMode = .timeout(10)
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
