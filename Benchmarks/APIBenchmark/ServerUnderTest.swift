@@ -27,8 +27,10 @@ struct ServerUnderTest: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
         var logger = Logger(label: "mailmon")
         logger.logLevel = .warning
+        // API_BENCH_WRITE_CONCURRENCY: `serve --write-concurrency` (24).
+        let writes = ProcessInfo.processInfo.environment["API_BENCH_WRITE_CONCURRENCY"].flatMap(Int.init) ?? WriteAdmission.defaultPermits
         let runtime = try await MailmonRuntime.open(
-            databasePath: directory + "/mailmon.sqlite", scriptsDirectory: scriptsDirectory, logger: logger)
+            databasePath: directory + "/mailmon.sqlite", scriptsDirectory: scriptsDirectory, logger: logger, writeConcurrency: writes)
         guard let token = try await AccessTokens.bootstrap(runtime.database) else { throw BenchError("no bootstrap token") }
         guard let admin = try await runtime.database.principal(tokenHash: AccessTokens.hash(token)) else { throw BenchError("no admin") }
         let customer = try await runtime.customers.create(["name": "Example Customer"], actor: admin)

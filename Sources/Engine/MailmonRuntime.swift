@@ -15,7 +15,7 @@ public struct MailmonRuntime: Sendable {
 
     public static func open(
         databasePath: String, scriptsDirectory: String, limits: LuaLimits = LuaLimits(), logger: Logger = Logger(label: "mailmon"),
-        additionalTrustRootsFile: String? = nil
+        additionalTrustRootsFile: String? = nil, writeConcurrency: Int = WriteAdmission.defaultPermits
     ) async throws -> MailmonRuntime {
         let database = try AppDatabase(path: databasePath)
         let handle = ScriptLibraryHandle()
@@ -31,10 +31,11 @@ public struct MailmonRuntime: Sendable {
             logger: logger)
         handle.set(library)
         try await library.reload()
+        let admission = WriteAdmission(permits: writeConcurrency)
         return MailmonRuntime(
             database: database, library: library,
-            monitors: MonitorService(monitors: database, customers: database, policy: MonitorPolicy(library: library)),
-            customers: CustomerService(customers: database), runner: runner, logger: logger)
+            monitors: MonitorService(monitors: database, customers: database, policy: MonitorPolicy(library: library), admission: admission),
+            customers: CustomerService(customers: database, admission: admission), runner: runner, logger: logger)
     }
 
     public func executor(settings: WorkerSettings, clock: any WorkerClock = SystemClock()) -> CheckExecutor {

@@ -7,6 +7,8 @@ struct MailmonConfiguration: Decodable {
     struct Server: Decodable {
         var hostname: String?
         var port: Int?
+        /// API writes at work at once (`--write-concurrency`).
+        var writeConcurrency: Int?
     }
 
     var server: Server?

@@ -15,6 +15,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Port to listen on (env MAILMON_PORT).") var port: Int?
     @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
     @Option(help: "Script directory (env MAILMON_SCRIPTS).") var scripts: String?
+    @Option(help: "API writes at work at once; the rest wait in arrival order (env MAILMON_WRITE_CONCURRENCY, default 24).")
+    var writeConcurrency: Int?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
     func file() throws -> MailmonConfiguration { try MailmonConfiguration.load(config ?? environment["MAILMON_CONFIG"]) }
@@ -28,12 +30,25 @@ struct ServerOptions: ParsableArguments {
         database ?? environment["MAILMON_DATABASE"] ?? file.database ?? "data/mailmon.sqlite"
     }
     func resolvedScripts(_ file: MailmonConfiguration) -> String { scripts ?? environment["MAILMON_SCRIPTS"] ?? file.scripts ?? "scripts" }
+    func resolvedWriteConcurrency(_ file: MailmonConfiguration) throws -> Int {
+        let value: Int
+        if let writeConcurrency {
+            value = writeConcurrency
+        } else if let text = environment["MAILMON_WRITE_CONCURRENCY"] {
+            guard let parsed = Int(text) else { throw ConfigurationError("MAILMON_WRITE_CONCURRENCY must be an integer, not \(text)") }
+            value = parsed
+        } else {
+            value = file.server?.writeConcurrency ?? WriteAdmission.defaultPermits
+        }
+        guard (1...4096).contains(value) else { throw ConfigurationError("write concurrency must be 1-4096, not \(value)") }
+        return value
+    }
 
     /// Opens the runtime (database, scripts), prints the bootstrap token on an empty database, installs SIGHUP.
     func openRuntime(_ file: MailmonConfiguration, logger: Logger) async throws -> MailmonRuntime {
         let runtime = try await MailmonRuntime.open(
             databasePath: resolvedDatabase(file), scriptsDirectory: resolvedScripts(file), logger: logger,
-            additionalTrustRootsFile: file.trustedCAFile)
+            additionalTrustRootsFile: file.trustedCAFile, writeConcurrency: try resolvedWriteConcurrency(file))
         if let token = try await AccessTokens.bootstrap(runtime.database) {
             print("Created the default organization and an admin. Admin token (shown once, keep it):\n\n    \(token)\n")
             fflush(nil)

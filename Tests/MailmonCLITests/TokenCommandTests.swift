@@ -37,4 +37,24 @@ struct TokenCommandTests {
         serve.send(SIGTERM)
         #expect(try serve.waitForExit() == 0)
     }
+
+    @Test(
+        "serve refuses a write concurrency that is not an integer of 1-4096, from the environment or the file",
+        arguments: [("MAILMON_WRITE_CONCURRENCY", "0"), ("MAILMON_WRITE_CONCURRENCY", "many"), ("file", "5000")])
+    func badWriteConcurrency(source: String, value: String) async throws {
+        let directory = try MailmonBinary.workspace("mm-admission-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try FreePorts.take(1)[0]
+        var environment = ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": directory + "/mailmon.sqlite", "MAILMON_SCRIPTS": directory + "/scripts"]
+        if source == "file" {
+            try #"{"server": {"writeConcurrency": \#(value)}}"#.write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
+            environment["MAILMON_CONFIG"] = directory + "/config.json"
+        } else {
+            environment[source] = value
+        }
+        let serve = try ChildProcess.spawn(try MailmonBinary.path(), ["serve"], environment: environment, outputPrefix: directory + "/serve")
+        try await serve.waitUntil("the refusal") { serve.output.contains("not \(value)") }  // "… must be 1-4096, not 0"
+        #expect(try serve.waitForExit() != 0)
+        #expect(serve.output.lowercased().contains("write_concurrency") || serve.output.contains("write concurrency"))
+    }
 }

@@ -5,9 +5,12 @@ public import Store
 /// Customers: enough to use the product without touching the database.
 public struct CustomerService: Sendable {
     let customers: any CustomerRepository
+    /// Creates take their turn here (shared with `MonitorService`).
+    let admission: WriteAdmission
 
-    public init(customers: any CustomerRepository) {
+    public init(customers: any CustomerRepository, admission: WriteAdmission = WriteAdmission()) {
         self.customers = customers
+        self.admission = admission
     }
 
     public func create(_ body: LuaValue, actor: Principal) async throws -> Customer {
@@ -45,10 +48,12 @@ public struct CustomerService: Sendable {
             threshold = Int(value)
         }
         do {
-            return try await customers.insertCustomer(
+            return try await admission.admit {
+                try await customers.insertCustomer(
                 NewCustomer(
                     publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
                     alertLocationThresholdCount: threshold))
+            }
         } catch StoreError.conflict(let message) {
             throw DomainError.conflict(message)
         }

@@ -8,21 +8,30 @@ public struct MonitorService: Sendable {
     let monitors: any MonitorRepository
     let customers: any CustomerRepository
     let policy: MonitorPolicy
+    /// Creates, updates and deletes take their turn here (shared with `CustomerService`).
+    let admission: WriteAdmission
 
-    public init(monitors: any MonitorRepository, customers: any CustomerRepository, policy: MonitorPolicy) {
+    public init(
+        monitors: any MonitorRepository, customers: any CustomerRepository, policy: MonitorPolicy,
+        admission: WriteAdmission = WriteAdmission()
+    ) {
         self.monitors = monitors
         self.customers = customers
         self.policy = policy
+        self.admission = admission
     }
 
     public func create(_ body: LuaValue, actor: Principal) async throws -> Monitor {
         try RequestShape.checkMonitorBody(body)
-        let decision = try await policy.decideCreate(request: body, actor: actor)
-        // The policy resolved the customer; the insert checks its organization again in its transaction.
-        guard let monitor = try await monitors.insertMonitor(
-            publicId: UUID(), organizationId: actor.organizationId, customerId: decision.customerId, fields: decision.fields, at: Date())
-        else { throw DomainError.notFound("Customer not found") }
-        return monitor
+        return try await admission.admit {
+            let decision = try await policy.decideCreate(request: body, actor: actor)
+            // The policy resolved the customer; the insert checks its organization again in its transaction.
+            guard let monitor = try await monitors.insertMonitor(
+                publicId: UUID(), organizationId: actor.organizationId, customerId: decision.customerId, fields: decision.fields,
+                at: Date())
+            else { throw DomainError.notFound("Customer not found") }
+            return monitor
+        }
     }
 
     /// Decides the change on the stored monitor and writes it only if the monitor is still as
@@ -30,6 +39,10 @@ public struct MonitorService: Sendable {
     /// (two PATCHes of different fields both take effect).
     public func update(_ publicId: String, _ body: LuaValue, actor: Principal) async throws -> Monitor {
         try RequestShape.checkMonitorBody(body)
+        return try await admission.admit { try await decideAndUpdate(publicId, body, actor: actor) }
+    }
+
+    private func decideAndUpdate(_ publicId: String, _ body: LuaValue, actor: Principal) async throws -> Monitor {
         for _ in 0..<Self.updateAttempts {
             let current = try await readable(publicId, actor: actor)
             let decision = try await policy.decideUpdate(request: body, actor: actor, current: current)
@@ -46,9 +59,11 @@ public struct MonitorService: Sendable {
     static let updateAttempts = 5
 
     public func delete(_ publicId: String, actor: Principal) async throws {
-        let monitor = try await readable(publicId, actor: actor)
-        try Access.requireWrite(actor)
-        guard try await monitors.deleteMonitor(id: monitor.id) else { throw DomainError.notFound("Monitor not found") }
+        try await admission.admit {
+            let monitor = try await readable(publicId, actor: actor)
+            try Access.requireWrite(actor)
+            guard try await monitors.deleteMonitor(id: monitor.id) else { throw DomainError.notFound("Monitor not found") }
+        }
     }
 
     /// The monitor with its customer; 400 for a non-UUID, 404 unknown, 403 not yours.
