@@ -4,9 +4,12 @@
 // shipped Lua policy, written in a transaction). Requests/s and p50/p99 latency per route, the
 // server's CPU per request; the bar (create ≥ 1,500 req/s with p99 ≤ 25 ms, list ≥ 2,000 req/s)
 // is reported as PASS/FAIL. Exit status 1 if wrk saw errors or non-2xx answers.
+import Engine
 import Foundation
 
 let environment = ProcessInfo.processInfo.environment
+// As `mailmon serve` does; API_BENCH_HEAP_RETENTION=0 leaves glibc's trimming on, for comparison.
+if environment["API_BENCH_HEAP_RETENTION"] != "0" { HeapRetention.apply(environment: environment) }
 let seconds = environment["API_BENCH_SECONDS"].flatMap(Int.init) ?? 10
 let connections = environment["API_BENCH_CONNECTIONS"].flatMap(Int.init) ?? 64
 let seedCount = environment["API_BENCH_MONITORS"].flatMap(Int.init) ?? 10_000

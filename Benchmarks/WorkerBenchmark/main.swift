@@ -9,6 +9,7 @@ import Foundation
 import Logging
 
 let environment = ProcessInfo.processInfo.environment
+HeapRetention.apply(environment: environment)  // as `mailmon worker` does
 let monitorCount = environment["WORKER_BENCH_MONITORS"].flatMap(Int.init) ?? 20_000
 let seconds = environment["WORKER_BENCH_SECONDS"].flatMap(Double.init) ?? 180
 let scripts = environment["MAILMON_SCRIPTS"] ?? "scripts"

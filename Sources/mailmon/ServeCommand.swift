@@ -59,6 +59,7 @@ struct ServerOptions: ParsableArguments {
 
     /// Reads the config, opens the runtime and hands both (with the logger) to `body`.
     func withRuntime(_ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
+        HeapRetention.apply(environment: environment)
         let logger = Self.logger
         let file = try file()
         try await body(try await openRuntime(file, logger: logger), file, logger)
