@@ -12,7 +12,7 @@ struct WriteAdmissionTests {
     @Test("waiting writes are admitted in the order they arrived")
     func arrivalOrder() async throws {
         let admission = WriteAdmission(permits: 1)
-        let order = Locked<[Int]>([])
+        let order = LockedValue<[Int]>([])
         let holder = Latch()
         let first = Task { await admission.admit { await holder.wait() } }
         try await Self.until { admission.waiting == 0 && holder.isWaiting }
@@ -33,7 +33,7 @@ struct WriteAdmissionTests {
     @Test("no more writes are at work at once than there are permits, and every one gets its turn")
     func bounded() async throws {
         let admission = WriteAdmission(permits: 3)
-        let counts = Locked((now: 0, most: 0, done: 0))
+        let counts = LockedValue((now: 0, most: 0, done: 0))
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 group.addTask {
@@ -96,13 +96,6 @@ struct WriteAdmissionTests {
         Issue.record("condition not reached")
         throw CancellationError()
     }
-}
-
-/// A value behind a lock that tasks can share.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
 }
 
 /// A gate a task waits at until the test opens it.

@@ -48,12 +48,10 @@ public struct CustomerService: Sendable {
             threshold = Int(value)
         }
         do {
-            return try await admission.admit {
-                try await customers.insertCustomer(
-                NewCustomer(
-                    publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
-                    alertLocationThresholdCount: threshold))
-            }
+            let customer = NewCustomer(
+                publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
+                alertLocationThresholdCount: threshold)
+            return try await admission.admit { try await customers.insertCustomer(customer) }
         } catch StoreError.conflict(let message) {
             throw DomainError.conflict(message)
         }

@@ -5,11 +5,10 @@ import Synchronization
 ///
 /// Every write ends at the one database writer. Without a limit, a burst of
 /// concurrent writes all run their policy and reads at once, interleave on the
-/// two cores and finish in no particular order, so some wait much longer than
-/// others. In line, each waits about as long as the ones before it: in the API
-/// benchmark (64 connections creating monitors) the p99 fell from 25–27 ms to
-/// 23–24.5 ms at the same throughput, and below ~16 permits throughput falls
-/// because group commit has fewer writes to share a transaction.
+/// cores and finish in no particular order, so some wait much longer than others.
+/// In line, each waits about as long as the ones before it: a lower create p99 at
+/// the same throughput in the API benchmark; too few permits cost throughput, as
+/// group commit has fewer writes to share a transaction (decision 5 has the figures).
 ///
 /// A request waits here only after its body was read and its shape checked, so a
 /// slow or malformed client never holds a permit.
@@ -26,7 +25,7 @@ public final class WriteAdmission: Sendable {
     }
 
     private let line: Mutex<Line>
-    public let permits: Int
+    let permits: Int
 
     public init(permits: Int = WriteAdmission.defaultPermits) {
         precondition(permits > 0, "a write admission needs at least one permit")
@@ -35,7 +34,7 @@ public final class WriteAdmission: Sendable {
     }
 
     /// Writes waiting for a permit.
-    public var waiting: Int { line.withLock { $0.waiting.count - $0.next } }
+    var waiting: Int { line.withLock { $0.waiting.count - $0.next } }
 
     /// Runs `body` once a permit is free and every earlier arrival has had one.
     public func admit<T>(_ body: () async throws -> T) async rethrows -> T {

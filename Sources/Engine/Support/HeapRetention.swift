@@ -11,8 +11,8 @@ import Glibc
 /// JSON crosses it all the time, and every page it gives back is a page fault
 /// (zeroed by the kernel) when the next request takes it again. In the API benchmark,
 /// creates that followed the list route made 1,800 `madvise` calls and 36,000 page
-/// faults a second and cost 0.51–0.57 ms of CPU each; with the threshold at 16 MB,
-/// none of either, and 0.44–0.50 ms (docs/benchmarks.md).
+/// faults a second; with the threshold at 16 MB, none of either, and each create
+/// costs about a fifth less CPU (decision 5 has the figures).
 ///
 /// The cost: an idle process keeps up to `trimThresholdBytes` of free memory per glibc
 /// arena, memory it used at its busiest. Setting `MALLOC_TRIM_THRESHOLD_` in the
@@ -22,7 +22,7 @@ public enum HeapRetention {
     public static let trimThresholdBytes: Int32 = 16 << 20
 
     /// `M_TRIM_THRESHOLD` of <malloc.h>, a macro Swift does not import.
-    static let trimThresholdParameter: Int32 = -1
+    private static let trimThresholdParameter: Int32 = -1
 
     /// Sets glibc's trim threshold unless `MALLOC_TRIM_THRESHOLD_` is set; returns the
     /// threshold it set, or nil when it left glibc's own.
