@@ -34,9 +34,14 @@ struct ServerUnderTest: Sendable {
         guard let token = try await AccessTokens.bootstrap(runtime.database) else { throw BenchError("no bootstrap token") }
         guard let admin = try await runtime.database.principal(tokenHash: AccessTokens.hash(token)) else { throw BenchError("no admin") }
         let customer = try await runtime.customers.create(["name": "Example Customer"], actor: admin)
+        var dependencies = APIDependencies(runtime: runtime)
+        // API_BENCH_TOKEN_CACHE=0: every request looks its token up in the database (for comparison).
+        if ProcessInfo.processInfo.environment["API_BENCH_TOKEN_CACHE"] == "0" {
+            dependencies.principals = PrincipalCache(access: runtime.database, lifetime: .zero)
+        }
         let ready = AsyncStream<Int>.makeStream()
         let application = Application(
-            router: buildRouter(APIDependencies(runtime: runtime)),
+            router: buildRouter(dependencies),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "mailmon"),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)

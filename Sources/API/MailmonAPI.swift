@@ -1,11 +1,11 @@
 public import Engine
 public import Hummingbird
 public import LuaHost
-public import Store
 
 /// Everything the HTTP API needs, passed in when the app is built.
 public struct APIDependencies: Sendable {
-    public var access: any AccessRepository
+    /// Bearer tokens and their principals, remembered briefly (see `PrincipalCache`).
+    public var principals: PrincipalCache
     public var monitors: MonitorService
     public var customers: CustomerService
     public var scripts: ScriptLibrary
@@ -13,10 +13,10 @@ public struct APIDependencies: Sendable {
     public var alertChannels: AlertChannelService
 
     public init(
-        access: any AccessRepository, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary,
+        principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary,
         history: MonitorHistoryService, alertChannels: AlertChannelService
     ) {
-        self.access = access
+        self.principals = principals
         self.monitors = monitors
         self.customers = customers
         self.scripts = scripts
@@ -27,7 +27,7 @@ public struct APIDependencies: Sendable {
     /// Everything from one runtime (the worker settings shape triggered checks).
     public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings()) {
         self.init(
-            access: runtime.database, monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library,
+            principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library,
             history: runtime.history(settings: settings),
             alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database))
     }
@@ -38,7 +38,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     let router = Router(context: MailmonRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.get("health") { _, _ in Response.json { json in json.object { json in json.field("status", "ok") } } }
-    let api = router.group("api").add(middleware: BearerAuthMiddleware(access: dependencies.access))
+    let api = router.group("api").add(middleware: BearerAuthMiddleware(principals: dependencies.principals))
     MonitorRoutes(service: dependencies.monitors).add(to: api)
     MonitorHistoryRoutes(service: dependencies.history).add(to: api)
     AlertChannelRoutes(service: dependencies.alertChannels).add(to: api)

@@ -4,7 +4,12 @@ import Engine
 import Store
 
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, List.self, Revoke.self])
+
+    /// The database of `--database`, MAILMON_DATABASE or the default path.
+    static func store(_ database: String?) throws -> AppDatabase {
+        try AppDatabase(path: database ?? ProcessInfo.processInfo.environment["MAILMON_DATABASE"] ?? "data/mailmon.sqlite")
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user with a new token and print the token (once).")
@@ -16,13 +21,46 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
 
         func run() async throws {
-            let path = database ?? ProcessInfo.processInfo.environment["MAILMON_DATABASE"] ?? "data/mailmon.sqlite"
-            let store = try AppDatabase(path: path)
+            let store = try TokenCommand.store(database)
             _ = try await store.ensureDefaultOrganization(name: "Default organization")
             let (token, _) = try await AccessTokens.create(
                 in: store, role: role, globalSupporter: globalSupporter, customerId: customer, organizationId: organization)
             print(token)
         }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the tokens: id, stored prefix, role, scope; never the tokens.")
+
+        @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
+
+        func run() async throws {
+            let tokens = try await TokenCommand.store(database).tokens()
+            print(TokenListingTable.text(tokens), terminator: "")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke tokens by id (see `token list`); a running server refuses them within a second.")
+
+        @Argument(help: "Token ids.") var ids: [Int64]
+        @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
+
+        func run() async throws {
+            let store = try TokenCommand.store(database)
+            var unknown: [Int64] = []
+            for id in ids {
+                if try await store.revokeToken(id: id) { print("revoked token \(id)") } else { unknown.append(id) }
+            }
+            guard unknown.isEmpty else { throw UnknownTokens(ids: unknown) }
+        }
+    }
+
+    /// Ids `token revoke` found no token for (the others were revoked).
+    struct UnknownTokens: Error, CustomStringConvertible {
+        let ids: [Int64]
+        var description: String { "no token with id \(ids.map(String.init).joined(separator: ", ")) (see `mailmon token list`)" }
     }
 }
 

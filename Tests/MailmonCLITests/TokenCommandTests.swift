@@ -3,9 +3,9 @@ import MailmonTestSupport
 import NIOHTTP1
 import Testing
 
-/// `mailmon serve` configured by environment variables alone, and `mailmon token create`
-/// giving a working token of the chosen role, as an operator uses them.
-@Suite("mailmon token create; serve configured by MAILMON_* variables")
+/// `mailmon serve` configured by environment variables alone, `mailmon token create`
+/// giving a working token of the chosen role, and `token list`/`revoke`, as an operator uses them.
+@Suite("mailmon token create, list, revoke; serve configured by MAILMON_* variables")
 struct TokenCommandTests {
     @Test("a token made by `token create` authenticates against `serve`, with the role it was made with")
     func tokenCreate() async throws {
@@ -34,6 +34,48 @@ struct TokenCommandTests {
         #expect(try await HTTPCall(base: base, token: admin)(.POST, "/api/customers", json: #"{"name": "Acme"}"#).status == 201)
         #expect(try await HTTPCall(base: base, token: "mm_" + String(repeating: "x", count: 40))(.GET, "/api/customers").status == 401)
 
+        serve.send(SIGTERM)
+        #expect(try serve.waitForExit() == 0)
+    }
+
+    @Test("`token list` shows each token's prefix, never the token; `token revoke` makes a running serve refuse it")
+    func listAndRevoke() async throws {
+        let directory = try MailmonBinary.workspace("mm-revoke-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try FreePorts.take(1)[0]
+        let database = directory + "/mailmon.sqlite"
+        let serve = try ChildProcess.spawn(
+            try MailmonBinary.path(), ["serve"],
+            environment: ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": database, "MAILMON_SCRIPTS": directory + "/scripts"],
+            outputPrefix: directory + "/serve")
+        let admin = try await MailmonBinary.bootstrapToken(of: serve, port: port)
+        let create = try ChildProcess.spawn(
+            try MailmonBinary.path(), ["token", "create", "--role", "readonly", "--database", database], outputPrefix: directory + "/create")
+        #expect(try create.waitForExit() == 0)
+        let readonly = create.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = "http://127.0.0.1:\(port)"
+        #expect(try await HTTPCall(base: base, token: readonly)(.GET, "/api/customers").status == 200)
+
+        let list = try ChildProcess.spawn(try MailmonBinary.path(), ["token", "list", "--database", database], outputPrefix: directory + "/list")
+        #expect(try list.waitForExit() == 0)
+        #expect(!list.output.contains(readonly) && !list.output.contains(admin), "no token in clear")
+        let row = try #require(list.output.split(separator: "\n").first { $0.contains(readonly.prefix(11)) })
+        #expect(row.contains("readonly"))
+        let id = try #require(row.split(separator: " ").first.map(String.init))
+
+        let revoke = try ChildProcess.spawn(
+            try MailmonBinary.path(), ["token", "revoke", id, "--database", database], outputPrefix: directory + "/revoke")
+        #expect(try revoke.waitForExit() == 0)
+        // Refused once the server's remembered principal has expired (a second), not before the revoke.
+        try await serve.waitUntil("the revoked token refused") {
+            try await HTTPCall(base: base, token: readonly)(.GET, "/api/customers").status == 401
+        }
+        #expect(try await HTTPCall(base: base, token: admin)(.GET, "/api/customers").status == 200)
+
+        let again = try ChildProcess.spawn(
+            try MailmonBinary.path(), ["token", "revoke", id, "--database", database], outputPrefix: directory + "/again")
+        #expect(try again.waitForExit() != 0)
+        #expect(again.output.contains("no token with id \(id)"))
         serve.send(SIGTERM)
         #expect(try serve.waitForExit() == 0)
     }

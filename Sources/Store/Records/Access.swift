@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case admin, member, readonly
@@ -47,6 +47,18 @@ public struct NewToken: Sendable {
     }
 }
 
+/// A token as `mailmon token list` shows it: its stored prefix, never the token.
+public struct TokenListing: Sendable, Equatable {
+    public var id: Int64
+    public var prefix: String
+    public var userName: String
+    public var organizationId: Int64
+    public var role: Role
+    public var globalSupporter: Bool
+    public var customerId: Int64?
+    public var createdAt: Date
+}
+
 /// Tokens and their principals.
 public protocol AccessRepository: Sendable {
     /// The principal of the token with this SHA-256 hash (hex), or nil.
@@ -59,4 +71,8 @@ public protocol AccessRepository: Sendable {
     /// user with its token, in one transaction; nil, and nothing written, when a user exists.
     func bootstrapUser(_ token: NewToken, organizationName: String) async throws -> Principal?
     func organizationExists(_ id: Int64) async throws -> Bool
+    /// Every token, oldest first.
+    func tokens() async throws -> [TokenListing]
+    /// Deletes the token; false when there is none with this id. Its user stays, without it.
+    func revokeToken(id: Int64) async throws -> Bool
 }

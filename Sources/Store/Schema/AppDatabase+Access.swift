@@ -80,6 +80,30 @@ extension AppDatabase: AccessRepository {
         try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [id]) == true }
     }
 
+    public func tokens() async throws -> [TokenListing] {
+        try await pool.read { db in
+            try SQLiteColumns.fetchAll(
+                db.makeStatement(
+                    sql: """
+                    SELECT t.id, t.prefix, u.name, u.organizationId, u.role, u.globalSupporter, t.customerId, t.createdAt
+                    FROM apiToken t JOIN user u ON u.id = t.userId ORDER BY t.id
+                    """), arguments: []
+            ) { row in
+                TokenListing(
+                    id: row.int64(0), prefix: row.string(1), userName: row.string(2), organizationId: row.int64(3),
+                    role: Role(rawValue: row.string(4)) ?? .readonly, globalSupporter: row.int64(5) != 0, customerId: row.optionalInt64(6),
+                    createdAt: StoredTime.date(row.int64(7)))
+            }
+        }
+    }
+
+    public func revokeToken(id: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM apiToken WHERE id = ?", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
     private static func principal(columns row: SQLiteColumns) -> Principal? {
         guard let role = Role(rawValue: row.string(4)) else { return nil }
         return Principal(
