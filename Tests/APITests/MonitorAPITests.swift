@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Testing
 
@@ -41,6 +42,19 @@ struct MonitorAPITests {
             let created = body["createdAt"] as? String ?? ""
             #expect(created.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil)
             #expect(body["policyVersion"] as? String == "policies/monitor_create@1.0.0")
+        }
+    }
+
+    @Test("the config comes back in the seed's key order (protocol, user, password, tls), in both copies")
+    func seedConfigOrder() async throws {
+        try await withServer { fixture, client in
+            let text = try await client.execute(
+                uri: "/api/imap-pop-monitors", method: .post,
+                headers: [.authorization: "Bearer \(fixture.admin)", .contentType: "application/json"],
+                body: ByteBuffer(string: Self.seedBody)
+            ) { String(buffer: $0.body) }
+            let config = #"{"protocol":"imap","user":"monitor@example.com","password":"password","tls":true}"#
+            #expect(text.contains(#""config":\#(config),"imapPopConfig":\#(config)}"#), "\(text)")
         }
     }
 

@@ -99,6 +99,13 @@ struct JSONOutputTests {
         #expect(try LuaValue(json: Array(try value.jsonText().utf8)) == value)
     }
 
+    @Test("leading keys come first in the order given, at the outermost level only; the rest stay sorted")
+    func leadingKeys() throws {
+        let value: LuaValue = ["tls": true, "zeta": 1, "user": "u", "alpha": ["tls": 1, "b": 2], "protocol": "imap"]
+        #expect(try value.jsonText(leadingKeys: ["protocol", "user", "password", "tls"])
+            == #"{"protocol":"imap","user":"u","tls":true,"alpha":{"b":2,"tls":1},"zeta":1}"#)
+    }
+
     @Test("NaN and infinity have no JSON form")
     func nonFinite() {
         #expect(throws: LuaJSONError.self) { _ = try LuaValue.table(LuaTable(fields: ["x": .number(.nan)])).jsonText() }

@@ -75,7 +75,7 @@ extension PolicyDecision {
         if !monitor["port"].isNil { port = try integer("port") }
         let configJSON: String
         do {
-            configJSON = try LuaValue.table(config).jsonText()
+            configJSON = try LuaValue.table(config).jsonText(leadingKeys: MonitorConfigKeys.documentedOrder)
         } catch {
             throw fail("config cannot be stored as JSON: \(error.message)")
         }

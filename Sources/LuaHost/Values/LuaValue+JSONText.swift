@@ -5,14 +5,16 @@
 /// elements under "1", "2", …), integral floats without ".0". NaN and infinities,
 /// which JSON cannot hold, are refused.
 extension LuaValue {
-    public func jsonText() throws(LuaJSONError) -> String {
+    /// `leadingKeys`: the outermost object's keys that come first, in this order (a
+    /// stored config reads as its documentation shows it); every other key is sorted.
+    public func jsonText(leadingKeys: [String] = []) throws(LuaJSONError) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
-        try Self.write(self, into: &bytes, depth: 0)
+        try Self.write(self, into: &bytes, depth: 0, leadingKeys: leadingKeys)
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func write(_ value: LuaValue, into bytes: inout [UInt8], depth: Int) throws(LuaJSONError) {
+    private static func write(_ value: LuaValue, into bytes: inout [UInt8], depth: Int, leadingKeys: [String] = []) throws(LuaJSONError) {
         switch value {
         case .nil: bytes.append(contentsOf: "null".utf8)
         case .boolean(let b): bytes.append(contentsOf: (b ? "true" : "false").utf8)
@@ -36,7 +38,15 @@ extension LuaValue {
             }
             var entries = table.fields.map { (key: $0.key, value: $0.value) }
             for (index, element) in table.array.enumerated() { entries.append((key: String(index + 1), value: element)) }
-            entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            if leadingKeys.isEmpty {
+                entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            } else {
+                let rank = { (key: String) in leadingKeys.firstIndex(of: key) ?? leadingKeys.count }
+                entries.sort { left, right in
+                    let (l, r) = (rank(left.key), rank(right.key))
+                    return l != r ? l < r : left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
+                }
+            }
             bytes.append(UInt8(ascii: "{"))
             for (index, entry) in entries.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
