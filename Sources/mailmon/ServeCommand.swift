@@ -23,8 +23,20 @@ struct ServerOptions: ParsableArguments {
     func resolvedHostname(_ file: MailmonConfiguration) -> String {
         hostname ?? environment["MAILMON_HOSTNAME"] ?? file.server?.hostname ?? "127.0.0.1"
     }
-    func resolvedPort(_ file: MailmonConfiguration) -> Int {
-        port ?? environment["MAILMON_PORT"].flatMap(Int.init) ?? file.server?.port ?? 8080
+    /// The port from the flag, MAILMON_PORT, the file or 8080; a value that is not a port
+    /// stops the process with a message instead of serving elsewhere.
+    func resolvedPort(_ file: MailmonConfiguration) throws -> Int {
+        let value: Int
+        if let port {
+            value = port
+        } else if let text = environment["MAILMON_PORT"] {
+            guard let parsed = Int(text) else { throw ConfigurationError("MAILMON_PORT must be a port number (1-65535), not \(text)") }
+            value = parsed
+        } else {
+            value = file.server?.port ?? 8080
+        }
+        guard (1...65535).contains(value) else { throw ConfigurationError("port must be 1-65535, not \(value)") }
+        return value
     }
     func resolvedDatabase(_ file: MailmonConfiguration) -> String {
         database ?? environment["MAILMON_DATABASE"] ?? file.database ?? "data/mailmon.sqlite"
@@ -58,17 +70,19 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// Reads the config, opens the runtime and hands both (with the logger) to `body`.
-    func withRuntime(_ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
+    /// `listening`: the process serves the API, so its port is checked before anything opens.
+    func withRuntime(listening: Bool = true, _ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
         HeapRetention.apply(environment: environment)
         let logger = Self.logger
         let file = try file()
+        if listening { _ = try resolvedPort(file) }
         try await body(try await openRuntime(file, logger: logger), file, logger)
     }
 
-    func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) -> some ApplicationProtocol {
+    func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         Application(
             router: buildRouter(APIDependencies(runtime: runtime, settings: file.worker ?? WorkerSettings())),
-            configuration: .init(address: .hostname(resolvedHostname(file), port: resolvedPort(file)), serverName: "mailmon"),
+            configuration: .init(address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), serverName: "mailmon"),
             logger: logger)
     }
 
@@ -89,7 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await options.withRuntime { runtime, file, logger in
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [options.application(runtime, file, logger: logger), runtime.walCheckpointer()],
+                    services: [try options.application(runtime, file, logger: logger), runtime.walCheckpointer()],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }

@@ -13,7 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        try await options.withRuntime { runtime, file, logger in
+        try await options.withRuntime(listening: false) { runtime, file, logger in
             try await WorkerServices.run(runtime, file, extra: [], logger: logger)
         }
     }
@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.withRuntime { runtime, file, logger in
-            try await WorkerServices.run(runtime, file, extra: [options.application(runtime, file, logger: logger)], logger: logger)
+            try await WorkerServices.run(runtime, file, extra: [try options.application(runtime, file, logger: logger)], logger: logger)
         }
     }
 }

@@ -99,4 +99,23 @@ struct TokenCommandTests {
         #expect(try serve.waitForExit() != 0)
         #expect(serve.output.lowercased().contains("write_concurrency") || serve.output.contains("write concurrency"))
     }
+
+    @Test("serve refuses a port that is not 1-65535, from the environment or the file, before it opens the database",
+          arguments: [("MAILMON_PORT", "80a"), ("MAILMON_PORT", "70000"), ("file", "0")])
+    func badPort(source: String, value: String) async throws {
+        let directory = try MailmonBinary.workspace("mm-port-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var environment = ["MAILMON_DATABASE": directory + "/mailmon.sqlite", "MAILMON_SCRIPTS": directory + "/scripts"]
+        if source == "file" {
+            try #"{"server": {"port": \#(value)}}"#.write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
+            environment["MAILMON_CONFIG"] = directory + "/config.json"
+        } else {
+            environment[source] = value
+        }
+        let serve = try ChildProcess.spawn(try MailmonBinary.path(), ["serve"], environment: environment, outputPrefix: directory + "/serve")
+        try await serve.waitUntil("the refusal") { serve.output.contains("not \(value)") }  // "… must be 1-65535, not 0"
+        #expect(try serve.waitForExit() != 0)
+        #expect(!serve.output.contains("Admin token"), "nothing bootstrapped on a refused start")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/mailmon.sqlite"))
+    }
 }
