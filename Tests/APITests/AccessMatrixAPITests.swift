@@ -291,6 +291,13 @@ struct AccessMatrixAPITests {
                 #expect(mixed.status == .forbidden)
                 state = try await client.call(.get, monitorPath, token: admin)
                 #expect(state.body["status"] as? String == "maintenance" && state.body["port"] as? Int == 993)
+                // Any field beside the status is a 403, also one the update ignores or refuses for everyone.
+                for other in [#""customerId": \#(world.customerA.id)"#, #""customerId": 999"#, #""color": "red""#] {
+                    let refused = try await client.call(.patch, monitorPath, token: token, json: #"{"status": "active", \#(other)}"#)
+                    #expect(refused.status == .forbidden, "\(other): \(refused.body)")
+                }
+                state = try await client.call(.get, monitorPath, token: admin)
+                #expect(state.body["status"] as? String == "maintenance")
             }
 
             // Delete.

@@ -41,7 +41,7 @@ struct MonitorAPITests {
             #expect(UUID(uuidString: body["publicId"] as? String ?? "") != nil)
             let created = body["createdAt"] as? String ?? ""
             #expect(created.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil)
-            #expect(body["policyVersion"] as? String == "policies/monitor_create@1.0.0")
+            #expect(body["policyVersion"] as? String == "policies/monitor_create@1.1.0")
         }
     }
 
@@ -88,6 +88,11 @@ struct MonitorAPITests {
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "timeoutSeconds": 1.5}"#, "timeoutSeconds"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "imapPopConfig": {"protocol": "smtp"}}"#, "protocol"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "allowedCheckCountryCodes": ["XX"]}"#, "country"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "imapPopConfig": {"tlsOption": {}}}"#,
+         "imapPopConfig.tlsOption is not a known key"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "config": {"tlsOptions": {"rejectUnauthorised": false}}}"#,
+         "tlsOptions.rejectUnauthorised is not a known key"),
+        (#"{"customerId": 1, "name": "n", "hostname": "h.example", "imapPopConfig": {"mailbox": ""}}"#, "mailbox must not be empty"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example""#, "JSON"),
         (#"[1, 2]"#, "object"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example",}"#, "expected a string key at byte 55"),
@@ -164,6 +169,7 @@ struct MonitorAPITests {
                 (#"{"status": "sleeping"}"#, "status"),
                 (#"{"allowedCheckCountryCodes": ["XX1"]}"#, "country code"),
                 (#"{"name": 5}"#, "name"),
+                (#"{"imapPopConfig": {"protocol": "imap", "passwd": "x"}}"#, "imapPopConfig.passwd is not a known key"),
                 (#"{"name": "x""#, "malformed JSON"),
                 ("[]", "JSON object"),
                 (#"["name"]"#, "JSON object"),
@@ -188,7 +194,29 @@ struct MonitorAPITests {
             let aliased = try await client.call(
                 .patch, path, token: fixture.admin, json: #"{"imapPopConfig": null, "config": {"protocol": "pop3", "user": "u"}}"#)
             #expect(aliased.status == .ok && (aliased.body["imapPopConfig"] as? [String: Any])?["protocol"] as? String == "pop3")
-            #expect(aliased.body["policyVersion"] as? String == "policies/monitor_update@1.1.0")
+            #expect(aliased.body["policyVersion"] as? String == "policies/monitor_update@1.2.0")
+        }
+    }
+
+    @Test("a policy that limits monitors per customer (mailmon.store.count_monitors) takes effect on reload")
+    func monitorLimitPolicy() async throws {
+        try await withServer { fixture, client in
+            #expect(try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody).status == .created)
+            let path = fixture.scriptsDirectory + "/policies/monitor_create.lua"
+            let limited = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.0.0""#, options: .regularExpression)
+                .replacingOccurrences(of: "  local monitor, problem = { customerId = customer.id }, nil", with: """
+                      if mailmon.store.count_monitors(customer.id) >= 2 then
+                        return rules.reject(409, "at most 2 monitors per customer")
+                      end
+                      local monitor, problem = { customerId = customer.id }, nil
+                    """)
+            try limited.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin).status == .ok)
+            #expect(try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody).status == .created)
+            let refused = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            #expect(refused.status == .conflict && refused.body["message"] as? String == "at most 2 monitors per customer", "\(refused.body)")
+            #expect(try await client.call(.get, "/api/imap-pop-monitors", token: fixture.admin).body["total"] as? Int == 2)
         }
     }
 
@@ -198,7 +226,7 @@ struct MonitorAPITests {
             let path = fixture.scriptsDirectory + "/policies/monitor_create.lua"
             let original = try String(contentsOfFile: path, encoding: .utf8)
             let strict = original
-                .replacingOccurrences(of: #"version = "1.0.0""#, with: #"version = "1.1.0""#)
+                .replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.0.0""#, options: .regularExpression)
                 .replacingOccurrences(of: "  local monitor, problem = { customerId = customer.id }, nil", with: """
                       if not tostring(input.request.hostname):match("%.internal%.test$") then
                         return rules.reject(400, "hostnames must end in .internal.test")
@@ -213,9 +241,9 @@ struct MonitorAPITests {
             #expect(refused.status == .badRequest && refused.body["message"] as? String == "hostnames must end in .internal.test")
             let allowed = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin,
                                                 json: Self.seedBody.replacingOccurrences(of: "mail.example.com", with: "mx.internal.test"))
-            #expect(allowed.status == .created && allowed.body["policyVersion"] as? String == "policies/monitor_create@1.1.0")
+            #expect(allowed.status == .created && allowed.body["policyVersion"] as? String == "policies/monitor_create@9.0.0")
 
-            try (strict.replacingOccurrences(of: #"version = "1.1.0""#, with: #"version = "1.2.0""#) + "\nthis is not lua\n")
+            try (strict.replacingOccurrences(of: #"version = "9.0.0""#, with: #"version = "9.0.1""#) + "\nthis is not lua\n")
                 .write(toFile: path, atomically: true, encoding: .utf8)
             let broken = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
             #expect(broken.status == .badRequest)
@@ -259,7 +287,7 @@ struct MonitorAPITests {
             let create = (scripts.body["scripts"] as? [[String: Any]])?.first { $0["name"] as? String == "policies/monitor_create" }
             let digest = try #require(create?["sha256"] as? String)
             #expect(digest.count == 64 && digest.allSatisfy(\.isHexDigit))
-            #expect(create?["version"] as? String == "1.0.0")
+            #expect(create?["version"] as? String == "1.1.0")
         }
     }
 }

@@ -24,7 +24,7 @@ struct ServeSignalTests {
         let path = directory + "/scripts/policies/monitor_create.lua"
         let original = try String(contentsOfFile: path, encoding: .utf8)
         let strict = original
-            .replacingOccurrences(of: #"version = "1.0.0""#, with: #"version = "1.1.0""#)
+            .replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.0.0""#, options: .regularExpression)
             .replacingOccurrences(of: "  local monitor, problem = { customerId = customer.id }, nil", with: """
                   if not tostring(input.request.hostname):match("%.example%.com$") then
                     return rules.reject(400, "hostnames must end in .example.com")
@@ -34,18 +34,18 @@ struct ServeSignalTests {
         #expect(strict != original)
         try strict.write(toFile: path, atomically: true, encoding: .utf8)
         serve.send(SIGHUP)
-        try await serve.waitUntil("the reloaded policy") { try await activeVersion(api, "policies/monitor_create") == "1.1.0" }
+        try await serve.waitUntil("the reloaded policy") { try await activeVersion(api, "policies/monitor_create") == "9.0.0" }
         let refused = try await api(.POST, "/api/imap-pop-monitors", json: body("mail.other.org"))
         #expect(refused.status == 400 && refused.body["message"] as? String == "hostnames must end in .example.com")
         let allowed = try await api(.POST, "/api/imap-pop-monitors", json: body("mail.example.com"))
-        #expect(allowed.status == 201 && allowed.body["policyVersion"] as? String == "policies/monitor_create@1.1.0")
+        #expect(allowed.status == 201 && allowed.body["policyVersion"] as? String == "policies/monitor_create@9.0.0")
 
-        try (strict.replacingOccurrences(of: #"version = "1.1.0""#, with: #"version = "1.2.0""#) + "\nthis is not lua\n")
+        try (strict.replacingOccurrences(of: #"version = "9.0.0""#, with: #"version = "9.0.1""#) + "\nthis is not lua\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
         serve.send(SIGHUP)
         try await serve.waitUntil("the refused reload in the log") { serve.output.contains("reload refused") }
         #expect(serve.output.contains("policies/monitor_create.lua:"))
-        #expect(try await activeVersion(api, "policies/monitor_create") == "1.1.0")
+        #expect(try await activeVersion(api, "policies/monitor_create") == "9.0.0")
         #expect(try await api(.POST, "/api/imap-pop-monitors", json: body("mail.other.org")).status == 400)
         #expect(try await api(.GET, "/api/imap-pop-monitors").body["total"] as? Int == 2)
 

@@ -4,7 +4,7 @@
 local ports = require "lib/ports"
 
 local M = {
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -94,9 +94,35 @@ function M.phone(value)
   return value
 end
 
+-- The config keys the worker reads; any other key is refused rather than stored unread
+-- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
+local config_keys = { "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions" }
+local tls_option_keys = { "rejectUnauthorized" }
+
+local function unknown_key(given, known)
+  local allowed = {}
+  for _, key in ipairs(known) do allowed[key] = true end
+  local unknown = {}
+  for key in pairs(given) do
+    if not allowed[key] then unknown[#unknown + 1] = tostring(key) end
+  end
+  table.sort(unknown)
+  return unknown[1]
+end
+
 --- The stored config: protocol and tls always present, other keys only when given.
 function M.config(value)
   local c = M.absent(value) and {} or value
+  local unknown = unknown_key(c, config_keys)
+  if unknown then
+    return nil, string.format("imapPopConfig.%s is not a known key (known: %s)", unknown, table.concat(config_keys, ", "))
+  end
+  if not M.absent(c.tlsOptions) then
+    unknown = unknown_key(c.tlsOptions, tls_option_keys)
+    if unknown then
+      return nil, string.format("imapPopConfig.tlsOptions.%s is not a known key (known: %s)", unknown, table.concat(tls_option_keys, ", "))
+    end
+  end
   local config = {}
   config.protocol = M.absent(c.protocol) and "imap" or c.protocol
   if config.protocol ~= "imap" and config.protocol ~= "pop3" then
@@ -111,6 +137,7 @@ function M.config(value)
   if not M.absent(c.password) then config.password = c.password end
   if not M.absent(c.mailbox) then
     if config.protocol ~= "imap" then return nil, "imapPopConfig.mailbox applies to imap only" end
+    if c.mailbox == "" then return nil, "imapPopConfig.mailbox must not be empty (omit it for INBOX)" end
     config.mailbox = c.mailbox
   end
   if not M.absent(c.tlsOptions) then
@@ -130,6 +157,9 @@ function M.selftest()
   assert(config.protocol == "pop3" and config.tls == true and config.user == nil)
   assert(M.config(nil).protocol == "imap" and M.config(nil).tls == false)
   assert(select(2, M.config({ protocol = "smtp" })) ~= nil)
+  assert(select(2, M.config({ tlsOption = { rejectUnauthorized = false } })):find("imapPopConfig.tlsOption is not a known key", 1, true))
+  assert(select(2, M.config({ tlsOptions = { rejectUnauthorised = false } })) ~= nil)
+  assert(select(2, M.config({ mailbox = "" })) ~= nil)
 end
 
 return M

@@ -5,14 +5,8 @@
 local rules = require "lib/monitor_rules"
 
 local M = {
-  version = "1.1.0",
+  version = "1.2.0",
   description = "Update policy for IMAP/POP monitors",
-}
-
-local editable = {
-  status = true, name = true, hostname = true, port = true, checkInterval = true, timeoutSeconds = true,
-  allowedCheckCountryCodes = true, imapPopConfig = true, config = true, notificationEmail = true,
-  notificationPhoneNumber = true,
 }
 
 function M.decide(input)
@@ -21,13 +15,19 @@ function M.decide(input)
   if actor.customerId ~= nil and actor.customerId ~= current.customerId then
     return rules.reject(403, "Forbidden: token is scoped to another customer")
   end
+  if actor.role == "readonly" then
+    -- any field but status, known or not, is a 403 (the first in sorted order names it)
+    local others = {}
+    for key in pairs(request) do
+      if key ~= "status" then others[#others + 1] = tostring(key) end
+    end
+    table.sort(others)
+    if others[1] then
+      return rules.reject(403, "Forbidden: readonly users may change only the status (not " .. others[1] .. ")")
+    end
+  end
   if request.customerId ~= nil and request.customerId ~= current.customerId then
     return rules.reject(400, "customerId cannot be changed")
-  end
-  for key in pairs(request) do
-    if editable[key] and key ~= "status" and actor.role == "readonly" then
-      return rules.reject(403, "Forbidden: readonly users may change only the status (not " .. key .. ")")
-    end
   end
 
   local monitor = {}

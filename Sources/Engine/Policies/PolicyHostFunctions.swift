@@ -25,7 +25,8 @@ extension LuaHostFunctions {
     }
 
     /// `mailmon.store.*` reads (asynchronous: the script yields while the database works).
-    /// Every lookup is confined to the organization the caller passes.
+    /// `find_customer` is confined to the organization the caller passes; `count_monitors`
+    /// counts for a customer id the script already holds (from `find_customer`).
     public static func storeReads(customers: any CustomerRepository, monitors: any MonitorRepository) -> LuaHostFunctions {
         var functions = LuaHostFunctions()
         functions.registerAsync("mailmon.store.find_customer") { call in
