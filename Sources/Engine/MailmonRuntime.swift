@@ -28,7 +28,7 @@ public struct MailmonRuntime: Sendable {
         functions.merge(.log(logger))
         let library = ScriptLibrary(
             directory: scriptsDirectory, limits: limits, hostFunctions: functions, ledger: StoredScriptLedger(versions: database),
-            logger: logger)
+            required: HostEntryPoints.required, logger: logger)
         handle.set(library)
         try await library.reload()
         let admission = WriteAdmission(permits: writeConcurrency)

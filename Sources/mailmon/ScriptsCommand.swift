@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Engine
 import LuaHost
 
 struct ScriptsCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct ScriptsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let scripts = try await ScriptLibrary.check(directory: directory)
+                let scripts = try await ScriptLibrary.check(directory: directory, required: HostEntryPoints.required)
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

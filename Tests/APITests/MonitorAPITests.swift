@@ -220,6 +220,29 @@ struct MonitorAPITests {
         }
     }
 
+    @Test("a reload that would remove the update policy, or its decide function, is refused; PATCH keeps working")
+    func reloadKeepsEntryPoints() async throws {
+        try await withServer { fixture, client in
+            let created = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: Self.seedBody)
+            let path = "/api/imap-pop-monitors/\(try #require(created.body["publicId"] as? String))"
+            let script = fixture.scriptsDirectory + "/policies/monitor_update.lua"
+            let original = try String(contentsOfFile: script, encoding: .utf8)
+            try FileManager.default.removeItem(atPath: script)
+            let missing = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
+            #expect(missing.status == .badRequest && (missing.body["message"] as? String)?.contains("policies/monitor_update.lua") == true,
+                    "\(missing.body)")
+            try original
+                .replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.0.0""#, options: .regularExpression)
+                .replacingOccurrences(of: "function M.decide(", with: "function M.decided(")
+                .write(toFile: script, atomically: true, encoding: .utf8)
+            let renamed = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
+            #expect(renamed.status == .badRequest && (renamed.body["message"] as? String)?.contains("no function 'decide'") == true,
+                    "\(renamed.body)")
+            let patched = try await client.call(.patch, path, token: fixture.admin, json: #"{"name": "Still decided"}"#)
+            #expect(patched.status == .ok && patched.body["name"] as? String == "Still decided")
+        }
+    }
+
     @Test("a replaced policy takes effect on reload without a restart; a broken one is refused and the old one keeps serving")
     func policyReload() async throws {
         try await withServer { fixture, client in

@@ -119,6 +119,31 @@ struct ScriptLibraryTests {
         await #expect(throws: LuaScriptError.self) { _ = try await ScriptLibrary.check(directory: fixture.directory.path) }
     }
 
+    @Test("a set without a required script or function is refused by check() and by reload, naming it")
+    func requiredEntryPoints() async throws {
+        let fixture = try await ScriptFixture(["greet": Self.greeter("Hello", version: "1")])
+        defer { fixture.remove() }
+        let directory = fixture.directory.path
+        #expect(try await ScriptLibrary.check(directory: directory, required: ["greet": ["greet"]]).count == 1)
+        for required in [["farewell": ["greet"]], ["greet": ["greet", "wave"]]] {
+            await #expect {
+                _ = try await ScriptLibrary.check(directory: directory, required: required)
+            } throws: { error in
+                guard let error = error as? LuaScriptError, error.kind == .contract else { return false }
+                return required.keys.contains { error.script == $0 + ".lua" }
+                    && (error.message.contains("missing") || error.message.contains("no function 'wave'"))
+            }
+        }
+
+        let library = ScriptLibrary(directory: directory, required: ["greet": ["greet"]])
+        try await library.reload()
+        try fixture.write("greet", "local M = { version = '2' }\nfunction M.hello(name) return name end\nreturn M\n")
+        await #expect {
+            try await library.reload()
+        } throws: { ($0 as? LuaScriptError)?.message.contains("no function 'greet'") == true }
+        #expect(try await library.call("greet", "greet", ["Ann"]) == ["Hello, Ann"], "the old set keeps serving")
+    }
+
     @Test("the shipped scripts pass their selftests")
     func shippedScripts() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

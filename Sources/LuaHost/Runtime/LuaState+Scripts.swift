@@ -5,6 +5,8 @@ extension LuaState {
     struct ScriptMetadata: Sendable {
         var version: String
         var hasSelftest: Bool
+        /// The names of the functions in the returned table (its entry points).
+        var functions: Set<String>
     }
 
     /// Compiles every script, then runs each one's main chunk (in name order,
@@ -34,7 +36,9 @@ extension LuaState {
                     kind: .contract, script: script.file,
                     message: "the returned table needs a version (a string or a number), for example: return { version = \"1.0.0\", ... }")
             }
-            metadata[script.name] = ScriptMetadata(version: version, hasSelftest: result["selftest"].boolValue ?? false)
+            let functions = Set(result["functions"].tableValue?.array.compactMap(\.stringValue) ?? [])
+            metadata[script.name] = ScriptMetadata(
+                version: version, hasSelftest: result["selftest"].boolValue ?? false, functions: functions)
         }
         return metadata
     }

@@ -13,6 +13,7 @@ public final class ScriptLibrary: Sendable {
     private let limits: LuaLimits
     private let hostFunctions: LuaHostFunctions
     private let ledger: (any ScriptVersionLedger)?
+    private let required: [String: [String]]
     private let state = Mutex(LibraryState())
     private let reloads = ReloadGate()
 
@@ -37,17 +38,21 @@ public final class ScriptLibrary: Sendable {
         }
     }
 
+    /// `required`: script name → functions its returned table must hold; a set that lacks
+    /// one is refused (the host's entry points, so a reload cannot remove them).
     public init(
         directory: String,
         limits: LuaLimits = LuaLimits(),
         hostFunctions: LuaHostFunctions = LuaHostFunctions(),
         ledger: (any ScriptVersionLedger)? = nil,
+        required: [String: [String]] = [:],
         logger: Logger = Logger(label: "mailmon.lua")
     ) {
         self.directory = directory
         self.limits = limits
         self.hostFunctions = Self.withBuiltins(hostFunctions, logger: logger)
         self.ledger = ledger
+        self.required = required
     }
 
     /// The active scripts, by name.
@@ -76,7 +81,7 @@ public final class ScriptLibrary: Sendable {
     private func activateInOrder(_ sources: [ScriptSource]) async throws(LuaScriptError) -> [ScriptInfo] {
         let current = state.withLock { $0.generation }
         if let current, current.scripts == sources { return current.infos }
-        let metadata = try await Self.validate(sources, limits: limits, hostFunctions: hostFunctions)
+        let metadata = try await Self.validate(sources, limits: limits, hostFunctions: hostFunctions, required: required)
         let now = Date()
         let infos = sources.map { source in
             let previous = current?.infos.first { $0.name == source.name && $0.sha256 == source.sha256 }
@@ -109,13 +114,14 @@ public final class ScriptLibrary: Sendable {
     }
 
     /// Compiles, runs and self-tests every script of `directory` without activating anything:
-    /// what `mailmon scripts check` does.
+    /// what `mailmon scripts check` does. `required`: as for `init`.
     public static func check(
-        directory: String, limits: LuaLimits = LuaLimits(), hostFunctions: LuaHostFunctions = LuaHostFunctions()
+        directory: String, limits: LuaLimits = LuaLimits(), hostFunctions: LuaHostFunctions = LuaHostFunctions(),
+        required: [String: [String]] = [:]
     ) async throws(LuaScriptError) -> [ScriptInfo] {
         let sources = try ScriptSource.load(directory: directory)
         let metadata = try await validate(
-            sources, limits: limits, hostFunctions: withBuiltins(hostFunctions, logger: Logger(label: "mailmon.lua")))
+            sources, limits: limits, hostFunctions: withBuiltins(hostFunctions, logger: Logger(label: "mailmon.lua")), required: required)
         let now = Date()
         return sources.map {
             ScriptInfo(
@@ -171,9 +177,20 @@ public final class ScriptLibrary: Sendable {
     }
 
     private static func validate(
-        _ sources: [ScriptSource], limits: LuaLimits, hostFunctions: LuaHostFunctions
+        _ sources: [ScriptSource], limits: LuaLimits, hostFunctions: LuaHostFunctions, required: [String: [String]]
     ) async throws(LuaScriptError) -> [String: LuaState.ScriptMetadata] {
         let sandbox = try LuaSandbox(scripts: sources, limits: limits, hostFunctions: hostFunctions)
+        for (name, functions) in required.sorted(by: { $0.key < $1.key }) {
+            guard let metadata = sandbox.metadata[name] else {
+                throw LuaScriptError(
+                    kind: .contract, script: name + ".lua", message: "the script is missing; the host calls it, so a set without it is refused")
+            }
+            for function in functions.sorted() where !metadata.functions.contains(function) {
+                throw LuaScriptError(
+                    kind: .contract, script: name + ".lua",
+                    message: "the returned table has no function '\(function)', which the host calls")
+            }
+        }
         for source in sources where sandbox.metadata[source.name]?.hasSelftest == true {
             let results: [LuaValue]
             do {
