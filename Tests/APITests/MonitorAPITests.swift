@@ -63,7 +63,7 @@ struct MonitorAPITests {
         try await withServer { fixture, client in
             let (status, body) = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.member, json: """
                 {"customerId": 1, "name": "n", "hostname": "MAIL.Example.com", "port": null, "status": "paused",
-                 "allowedCheckCountryCodes": ["de", "DE", "at"]}
+                 "allowedCheckCountryCodes": ["de", "DE", "at"], "imapPopConfig": {"tlsOptions": {}}}
                 """)
             #expect(status == .created)
             #expect(body["status"] as? String == "disabled" && body["port"] is NSNull)
@@ -72,6 +72,13 @@ struct MonitorAPITests {
             #expect(body["allowedCheckCountryCodes"] as? [String] == ["DE", "AT"])
             let config = body["config"] as? [String: Any]
             #expect(config?["protocol"] as? String == "imap" && config?["tls"] as? Bool == false)
+            #expect((config?["tlsOptions"] as? [String: Any])?["rejectUnauthorized"] as? Bool == true, "verification on by default")
+
+            let path = "/api/imap-pop-monitors/\(try #require(body["publicId"] as? String))"
+            let patched = try await client.call(.patch, path, token: fixture.member, json: #"{"allowedCheckCountryCodes": ["at", "AT", "ch"]}"#)
+            #expect(patched.status == .ok && patched.body["allowedCheckCountryCodes"] as? [String] == ["AT", "CH"])
+            let list = try await client.call(.get, "/api/imap-pop-monitors", token: fixture.member)
+            #expect(list.body["perPage"] as? Int == 50 && list.body["page"] as? Int == 1)
         }
     }
 
@@ -81,6 +88,7 @@ struct MonitorAPITests {
         (#"{"customerId": 1, "name": "n", "hostname": "mail.example.com:993"}"#, "hostname"),
         (#"{"customerId": 1, "name": "n", "hostname": "mail example.com"}"#, "hostname"),
         (#"{"customerId": "not-a-uuid", "name": "n", "hostname": "mail.example.com"}"#, "customer identifier"),
+        (#"{"customerId": 0, "name": "n", "hostname": "mail.example.com"}"#, "customer identifier"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "port": 70000}"#, "port"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "port": "993"}"#, "port"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "status": "sleeping"}"#, "status"),

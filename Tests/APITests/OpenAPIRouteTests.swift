@@ -1,3 +1,4 @@
+import API
 import Foundation
 import HummingbirdTesting
 import Testing
@@ -41,8 +42,22 @@ struct OpenAPIRouteTests {
                 let expected: UInt = path.hasPrefix("/api/") ? 401 : 200
                 #expect(UInt(status.code) == expected, "\(method) \(path) answered \(status.code)")
             }
-            let (status, _) = try await client.call(.get, "/api/no-such-route", token: nil)
+            let (status, body) = try await client.call(.get, "/api/no-such-route", token: nil)
             #expect(status.code == 404, "an unknown route is a 404, so the 401s above mean the routes exist")
+            #expect(body["statusCode"] as? Int == 404 && body["statusMessage"] as? String == "Not Found" && body["message"] is String)
         }
+    }
+
+    @Test("every route the server has is documented")
+    func servedRoutesAreDocumented() async throws {
+        let documented = Set(try Self.operations().map { "\($0.0) \($0.1)" })
+        let fixture = try await APIFixture.make()
+        let served = buildRouter(APIDependencies(runtime: fixture.runtime)).routes.map { route in
+            // Hummingbird writes parameters as ":name"; OpenAPI as "{name}".
+            let path = route.path.description.replacingOccurrences(of: #":([A-Za-z]+)"#, with: "{$1}", options: .regularExpression)
+            return "\(route.method.rawValue) \(path)"
+        }
+        #expect(served.count >= 15)
+        for route in served { #expect(documented.contains(route), "\(route) is served but not in docs/openapi.yaml") }
     }
 }
