@@ -26,33 +26,33 @@ struct ServerOptions: ParsableArguments {
     /// The port from the flag, MAILMON_PORT, the file or 8080; a value that is not a port
     /// stops the process with a message instead of serving elsewhere.
     func resolvedPort(_ file: MailmonConfiguration) throws -> Int {
-        let value: Int
-        if let port {
-            value = port
-        } else if let text = environment["MAILMON_PORT"] {
-            guard let parsed = Int(text) else { throw ConfigurationError("MAILMON_PORT must be a port number (1-65535), not \(text)") }
-            value = parsed
-        } else {
-            value = file.server?.port ?? 8080
-        }
-        guard (1...65535).contains(value) else { throw ConfigurationError("port must be 1-65535, not \(value)") }
-        return value
+        try integer(port, "MAILMON_PORT", file.server?.port, default: 8080, range: 1...65535, name: "port")
     }
     func resolvedDatabase(_ file: MailmonConfiguration) -> String {
         database ?? environment["MAILMON_DATABASE"] ?? file.database ?? "data/mailmon.sqlite"
     }
     func resolvedScripts(_ file: MailmonConfiguration) -> String { scripts ?? environment["MAILMON_SCRIPTS"] ?? file.scripts ?? "scripts" }
     func resolvedWriteConcurrency(_ file: MailmonConfiguration) throws -> Int {
+        try integer(
+            writeConcurrency, "MAILMON_WRITE_CONCURRENCY", file.server?.writeConcurrency, default: WriteAdmission.defaultPermits,
+            range: 1...4096, name: "write concurrency")
+    }
+
+    /// An integer setting: the flag, else the variable (which must be an integer), else the
+    /// file, else the default. A value outside `range`, from any source, is an error.
+    private func integer(
+        _ flag: Int?, _ variable: String, _ fromFile: Int?, default fallback: Int, range: ClosedRange<Int>, name: String
+    ) throws -> Int {
         let value: Int
-        if let writeConcurrency {
-            value = writeConcurrency
-        } else if let text = environment["MAILMON_WRITE_CONCURRENCY"] {
-            guard let parsed = Int(text) else { throw ConfigurationError("MAILMON_WRITE_CONCURRENCY must be an integer, not \(text)") }
+        if let flag {
+            value = flag
+        } else if let text = environment[variable] {
+            guard let parsed = Int(text) else { throw ConfigurationError("\(variable) must be an integer, not \(text)") }
             value = parsed
         } else {
-            value = file.server?.writeConcurrency ?? WriteAdmission.defaultPermits
+            value = fromFile ?? fallback
         }
-        guard (1...4096).contains(value) else { throw ConfigurationError("write concurrency must be 1-4096, not \(value)") }
+        guard range.contains(value) else { throw ConfigurationError("\(name) must be \(range.lowerBound)-\(range.upperBound), not \(value)") }
         return value
     }
 

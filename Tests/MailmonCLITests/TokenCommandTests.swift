@@ -7,16 +7,22 @@ import Testing
 /// giving a working token of the chosen role, and `token list`/`revoke`, as an operator uses them.
 @Suite("mailmon token create, list, revoke; serve configured by MAILMON_* variables")
 struct TokenCommandTests {
-    @Test("a token made by `token create` authenticates against `serve`, with the role it was made with")
-    func tokenCreate() async throws {
-        let directory = try MailmonBinary.workspace("mm-token-")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// `mailmon serve` configured by MAILMON_PORT, MAILMON_DATABASE and MAILMON_SCRIPTS alone, in `directory`.
+    static func serve(in directory: String) throws -> (serve: ChildProcess, port: Int, database: String) {
         let port = try FreePorts.take(1)[0]
         let database = directory + "/mailmon.sqlite"
         let serve = try ChildProcess.spawn(
             try MailmonBinary.path(), ["serve"],
             environment: ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": database, "MAILMON_SCRIPTS": directory + "/scripts"],
             outputPrefix: directory + "/serve")
+        return (serve, port, database)
+    }
+
+    @Test("a token made by `token create` authenticates against `serve`, with the role it was made with")
+    func tokenCreate() async throws {
+        let directory = try MailmonBinary.workspace("mm-token-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (serve, port, database) = try Self.serve(in: directory)
         let admin = try await MailmonBinary.bootstrapToken(of: serve, port: port)  // listening on MAILMON_PORT
         #expect(FileManager.default.fileExists(atPath: database), "the database is where MAILMON_DATABASE says")
 
@@ -42,12 +48,7 @@ struct TokenCommandTests {
     func listAndRevoke() async throws {
         let directory = try MailmonBinary.workspace("mm-revoke-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = try FreePorts.take(1)[0]
-        let database = directory + "/mailmon.sqlite"
-        let serve = try ChildProcess.spawn(
-            try MailmonBinary.path(), ["serve"],
-            environment: ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": database, "MAILMON_SCRIPTS": directory + "/scripts"],
-            outputPrefix: directory + "/serve")
+        let (serve, port, database) = try Self.serve(in: directory)
         let admin = try await MailmonBinary.bootstrapToken(of: serve, port: port)
         let create = try ChildProcess.spawn(
             try MailmonBinary.path(), ["token", "create", "--role", "readonly", "--database", database], outputPrefix: directory + "/create")
