@@ -99,7 +99,7 @@ struct MonitorAPITests {
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "imapPopConfig": {"tlsOption": {}}}"#,
          "imapPopConfig.tlsOption is not a known key"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "config": {"tlsOptions": {"rejectUnauthorised": false}}}"#,
-         "tlsOptions.rejectUnauthorised is not a known key"),
+         "config.tlsOptions.rejectUnauthorised is not a known key"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example", "imapPopConfig": {"mailbox": ""}}"#, "mailbox must not be empty"),
         (#"{"customerId": 1, "name": "n", "hostname": "h.example""#, "JSON"),
         (#"[1, 2]"#, "object"),

@@ -52,11 +52,8 @@ struct OpenAPIRouteTests {
     func servedRoutesAreDocumented() async throws {
         let documented = Set(try Self.operations().map { "\($0.0) \($0.1)" })
         let fixture = try await APIFixture.make()
-        let served = buildRouter(APIDependencies(runtime: fixture.runtime)).routes.map { route in
-            // Hummingbird writes parameters as ":name"; OpenAPI as "{name}".
-            let path = route.path.description.replacingOccurrences(of: #":([A-Za-z]+)"#, with: "{$1}", options: .regularExpression)
-            return "\(route.method.rawValue) \(path)"
-        }
+        // Hummingbird describes a parameter as "{name}", as OpenAPI writes it.
+        let served = buildRouter(APIDependencies(runtime: fixture.runtime)).routes.map { "\($0.method.rawValue) \($0.path)" }
         #expect(served.count >= 15)
         for route in served { #expect(documented.contains(route), "\(route) is served but not in docs/openapi.yaml") }
     }

@@ -111,33 +111,35 @@ local function unknown_key(given, known)
 end
 
 --- The stored config: protocol and tls always present, other keys only when given.
-function M.config(value)
+-- `field`: the name the client sent it under ("imapPopConfig" or its alias "config"), for messages.
+function M.config(value, field)
+  field = field or "imapPopConfig"
   local c = M.absent(value) and {} or value
   local unknown = unknown_key(c, config_keys)
   if unknown then
-    return nil, string.format("imapPopConfig.%s is not a known key (known: %s)", unknown, table.concat(config_keys, ", "))
+    return nil, string.format("%s.%s is not a known key (known: %s)", field, unknown, table.concat(config_keys, ", "))
   end
   if not M.absent(c.tlsOptions) then
     unknown = unknown_key(c.tlsOptions, tls_option_keys)
     if unknown then
-      return nil, string.format("imapPopConfig.tlsOptions.%s is not a known key (known: %s)", unknown, table.concat(tls_option_keys, ", "))
+      return nil, string.format("%s.tlsOptions.%s is not a known key (known: %s)", field, unknown, table.concat(tls_option_keys, ", "))
     end
   end
   local config = {}
   config.protocol = M.absent(c.protocol) and "imap" or c.protocol
   if config.protocol ~= "imap" and config.protocol ~= "pop3" then
-    return nil, "imapPopConfig.protocol must be imap or pop3"
+    return nil, field .. ".protocol must be imap or pop3"
   end
   config.tls = not M.absent(c.tls) and c.tls or false
   if not M.absent(c.starttls) then
-    if c.starttls and config.tls then return nil, "imapPopConfig.starttls needs tls false (STARTTLS upgrades a plain connection)" end
+    if c.starttls and config.tls then return nil, field .. ".starttls needs tls false (STARTTLS upgrades a plain connection)" end
     config.starttls = c.starttls
   end
   if not M.absent(c.user) then config.user = c.user end
   if not M.absent(c.password) then config.password = c.password end
   if not M.absent(c.mailbox) then
-    if config.protocol ~= "imap" then return nil, "imapPopConfig.mailbox applies to imap only" end
-    if c.mailbox == "" then return nil, "imapPopConfig.mailbox must not be empty (omit it for INBOX)" end
+    if config.protocol ~= "imap" then return nil, field .. ".mailbox applies to imap only" end
+    if c.mailbox == "" then return nil, field .. ".mailbox must not be empty (omit it for INBOX)" end
     config.mailbox = c.mailbox
   end
   if not M.absent(c.tlsOptions) then
@@ -158,7 +160,7 @@ function M.selftest()
   assert(M.config(nil).protocol == "imap" and M.config(nil).tls == false)
   assert(select(2, M.config({ protocol = "smtp" })) ~= nil)
   assert(select(2, M.config({ tlsOption = { rejectUnauthorized = false } })):find("imapPopConfig.tlsOption is not a known key", 1, true))
-  assert(select(2, M.config({ tlsOptions = { rejectUnauthorised = false } })) ~= nil)
+  assert(select(2, M.config({ tlsOptions = { rejectUnauthorised = false } }, "config")):find("config.tlsOptions.rejectUnauthorised", 1, true) == 1)
   assert(select(2, M.config({ mailbox = "" })) ~= nil)
 end
 

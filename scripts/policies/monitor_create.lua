@@ -45,9 +45,9 @@ function M.decide(input)
   if problem then return rules.reject(400, problem) end
   monitor.allowedCheckCountryCodes, problem = rules.country_codes(request.allowedCheckCountryCodes)
   if problem then return rules.reject(400, problem) end
-  local config = request.imapPopConfig
-  if rules.absent(config) then config = request.config end
-  monitor.config, problem = rules.config(config)
+  local config, field = request.imapPopConfig, "imapPopConfig"
+  if rules.absent(config) then config, field = request.config, "config" end
+  monitor.config, problem = rules.config(config, field)
   if problem then return rules.reject(400, problem) end
   return { monitor = monitor }
 end

@@ -49,10 +49,10 @@ function M.decide(input)
     or take("allowedCheckCountryCodes", rules.country_codes, request.allowedCheckCountryCodes)
   if problem then return rules.reject(400, problem) end
   -- null, like an absent field, leaves the stored config as it is (it never wipes user and password).
-  local config = request.imapPopConfig
-  if rules.absent(config) then config = request.config end
+  local config, field = request.imapPopConfig, "imapPopConfig"
+  if rules.absent(config) then config, field = request.config, "config" end
   if not rules.absent(config) then
-    monitor.config, problem = rules.config(config)
+    monitor.config, problem = rules.config(config, field)
     if problem then return rules.reject(400, problem) end
   end
   return { monitor = monitor }

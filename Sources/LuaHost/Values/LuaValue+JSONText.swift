@@ -1,6 +1,6 @@
 /// A `LuaValue` as JSON text, written by hand (a policy's config is stored this way on
-/// every create and update). The output is what `JSONEncoder` with `.sortedKeys` and
-/// `.withoutEscapingSlashes` gives for the value's `Encodable` form: keys sorted, a
+/// every create and update). Without `leadingKeys`, the output is what `JSONEncoder` with
+/// `.sortedKeys` and `.withoutEscapingSlashes` gives for the value's `Encodable` form: keys sorted, a
 /// table with only an array part is an array, other tables are objects (array
 /// elements under "1", "2", …), integral floats without ".0". NaN and infinities,
 /// which JSON cannot hold, are refused.
