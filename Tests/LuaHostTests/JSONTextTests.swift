@@ -77,6 +77,18 @@ struct JSONTextTests {
     }
 }
 
+@Suite("Empty JSON containers")
+struct EmptyJSONContainerTests {
+    @Test("[] and {} are the same empty table, but [] carries the hint the host's type checks read")
+    func emptyArrayHint() throws {
+        let value = try LuaValue(json: Array(#"{"a": [], "b": {}, "c": [[]]}"#.utf8))
+        #expect(value["a"].tableValue?.wasEmptyJSONArray == true)
+        #expect(value["b"].tableValue?.wasEmptyJSONArray == false)
+        #expect(value["c"][1].tableValue?.wasEmptyJSONArray == true)
+        #expect(value["a"] == value["b"] && value["a"].hashValue == value["b"].hashValue, "equality ignores the hint")
+    }
+}
+
 /// `LuaValue.jsonText()`: the same text `JSONEncoder` (sorted keys, slashes unescaped) wrote before it.
 @Suite("LuaValue as JSON text")
 struct JSONOutputTests {

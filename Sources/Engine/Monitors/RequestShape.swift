@@ -46,8 +46,10 @@ public enum RequestShape {
         let ok: Bool
         switch (kind, value) {
         case (.string, .string), (.integer, .integer), (.boolean, .boolean), (.integerOrString, .integer), (.integerOrString, .string): ok = true
-        case (.object, .table(let t)): ok = t.array.isEmpty || t.fields.isEmpty && t.array.isEmpty
-        case (.stringArray, .table(let t)): ok = t.fields.isEmpty && t.array.allSatisfy { $0.stringValue != nil }
+        // `[]` and `{}` are both an empty table; the parser's hint tells them apart.
+        case (.object, .table(let t)): ok = t.array.isEmpty && !t.wasEmptyJSONArray
+        case (.stringArray, .table(let t)):
+            ok = t.fields.isEmpty && (!t.array.isEmpty || t.wasEmptyJSONArray) && t.array.allSatisfy { $0.stringValue != nil }
         default: ok = false
         }
         guard ok else {

@@ -105,7 +105,11 @@ private struct JSONTextParser {
         try enter()
         defer { depth -= 1 }
         var elements: [LuaValue] = []
-        if closesEmpty(UInt8(ascii: "]")) { return .table(LuaTable()) }
+        if closesEmpty(UInt8(ascii: "]")) {
+            var empty = LuaTable()
+            empty.wasEmptyJSONArray = true
+            return .table(empty)
+        }
         repeat {
             elements.append(try value())
         } while try !endOfElement(UInt8(ascii: "]"))

@@ -20,6 +20,10 @@ public enum LuaValue: Sendable, Hashable {
 public struct LuaTable: Sendable, Hashable {
     public var array: [LuaValue]
     public var fields: [String: LuaValue]
+    /// True for an empty table that was an empty JSON array (`[]`), which Lua cannot tell
+    /// from `{}`: the host's type checks read it. A hint about where the value came from, not
+    /// part of it: equality and hashing ignore it, and a table from Lua never has it.
+    public var wasEmptyJSONArray = false
 
     public init(array: [LuaValue] = [], fields: [String: LuaValue] = [:]) {
         self.array = array
@@ -27,6 +31,13 @@ public struct LuaTable: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { array.isEmpty && fields.isEmpty }
+
+    public static func == (left: LuaTable, right: LuaTable) -> Bool { left.array == right.array && left.fields == right.fields }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(array)
+        hasher.combine(fields)
+    }
 
     public subscript(key: String) -> LuaValue {
         get { fields[key] ?? .nil }
