@@ -81,6 +81,25 @@ struct TokenCommandTests {
         #expect(try serve.waitForExit() == 0)
     }
 
+    /// `mailmon serve` with one bad setting: the variable `source`, or with `source` "file", the
+    /// config file's `server.fileKey`. Returns it once it has said "not VALUE" and exited non-zero.
+    static func refusedServe(
+        _ directory: String, _ extra: [String: String], source: String, fileKey: String, value: String
+    ) async throws -> ChildProcess {
+        var environment = ["MAILMON_DATABASE": directory + "/mailmon.sqlite", "MAILMON_SCRIPTS": directory + "/scripts"]
+        environment.merge(extra) { _, new in new }
+        if source == "file" {
+            try #"{"server": {"\#(fileKey)": \#(value)}}"#.write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
+            environment["MAILMON_CONFIG"] = directory + "/config.json"
+        } else {
+            environment[source] = value
+        }
+        let serve = try ChildProcess.spawn(try MailmonBinary.path(), ["serve"], environment: environment, outputPrefix: directory + "/serve")
+        try await serve.waitUntil("the refusal") { serve.output.contains("not \(value)") }
+        #expect(try serve.waitForExit() != 0)
+        return serve
+    }
+
     @Test(
         "serve refuses a write concurrency that is not an integer of 1-4096, from the environment or the file",
         arguments: [("MAILMON_WRITE_CONCURRENCY", "0"), ("MAILMON_WRITE_CONCURRENCY", "many"), ("file", "5000")])
@@ -88,16 +107,8 @@ struct TokenCommandTests {
         let directory = try MailmonBinary.workspace("mm-admission-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try FreePorts.take(1)[0]
-        var environment = ["MAILMON_PORT": "\(port)", "MAILMON_DATABASE": directory + "/mailmon.sqlite", "MAILMON_SCRIPTS": directory + "/scripts"]
-        if source == "file" {
-            try #"{"server": {"writeConcurrency": \#(value)}}"#.write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
-            environment["MAILMON_CONFIG"] = directory + "/config.json"
-        } else {
-            environment[source] = value
-        }
-        let serve = try ChildProcess.spawn(try MailmonBinary.path(), ["serve"], environment: environment, outputPrefix: directory + "/serve")
-        try await serve.waitUntil("the refusal") { serve.output.contains("not \(value)") }  // "… must be 1-4096, not 0"
-        #expect(try serve.waitForExit() != 0)
+        let serve = try await Self.refusedServe(
+            directory, ["MAILMON_PORT": "\(port)"], source: source, fileKey: "writeConcurrency", value: value)  // "… must be 1-4096, not 0"
         #expect(serve.output.lowercased().contains("write_concurrency") || serve.output.contains("write concurrency"))
     }
 
@@ -106,16 +117,7 @@ struct TokenCommandTests {
     func badPort(source: String, value: String) async throws {
         let directory = try MailmonBinary.workspace("mm-port-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var environment = ["MAILMON_DATABASE": directory + "/mailmon.sqlite", "MAILMON_SCRIPTS": directory + "/scripts"]
-        if source == "file" {
-            try #"{"server": {"port": \#(value)}}"#.write(toFile: directory + "/config.json", atomically: true, encoding: .utf8)
-            environment["MAILMON_CONFIG"] = directory + "/config.json"
-        } else {
-            environment[source] = value
-        }
-        let serve = try ChildProcess.spawn(try MailmonBinary.path(), ["serve"], environment: environment, outputPrefix: directory + "/serve")
-        try await serve.waitUntil("the refusal") { serve.output.contains("not \(value)") }  // "… must be 1-65535, not 0"
-        #expect(try serve.waitForExit() != 0)
+        let serve = try await Self.refusedServe(directory, [:], source: source, fileKey: "port", value: value)  // "… must be 1-65535, not 0"
         #expect(!serve.output.contains("Admin token"), "nothing bootstrapped on a refused start")
         #expect(!FileManager.default.fileExists(atPath: directory + "/mailmon.sqlite"))
     }

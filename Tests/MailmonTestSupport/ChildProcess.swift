@@ -57,6 +57,21 @@ public final class ChildProcess: Sendable {
 
     public func send(_ signal: Int32) { kill(pid, signal) }
 
+    /// The exit status if the program has ended (reaping it), nil while it runs.
+    private func endedStatus() -> Int32? {
+        if let status = reaped.withLock({ $0 }) { return status }
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        return recordExit(status)
+    }
+
+    /// The exit code (or 128 + the signal) of a wait status, remembered as reaped.
+    private func recordExit(_ status: Int32) -> Int32 {
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        reaped.withLock { $0 = code }
+        return code
+    }
+
     /// Waits for the program to end; its exit status, or 128 + the signal that ended it.
     @discardableResult
     public func waitForExit() throws -> Int32 {
@@ -65,9 +80,7 @@ public final class ChildProcess: Sendable {
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw TestSupportError("waitpid failed: \(errno)") }
         }
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        reaped.withLock { $0 = code }
-        return code
+        return recordExit(status)
     }
 
     /// Polls `condition` every 50 ms until it holds; throws after `timeout` with the program's output.
@@ -77,6 +90,11 @@ public final class ChildProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return }
+            // A program that ended cannot bring the condition about: say so now, with its status.
+            if let status = endedStatus() {
+                if try await condition() { return }
+                throw TestSupportError("pid \(pid) ended (status \(status)) before \(what); its output:\n\(output)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestSupportError("timed out waiting for \(what); output of pid \(pid):\n\(output)")
