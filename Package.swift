@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "APIBenchmark",
             dependencies: [
-                "API", "Engine", "Store", "LuaHost",
+                "API", "Engine", "Store", "LuaHost", "MailmonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import MailmonTestSupport
 
 /// The table `make bench` prints, and this process's CPU (the server's: wrk is another process).
 enum Report {
@@ -20,7 +21,7 @@ struct StealCounter {
     private let total: Int
 
     init() {
-        let values = Self.cpuLine()
+        let values = MachineCPUTimes.read()
         steal = values.count > 7 ? values[7] : 0
         total = values.prefix(8).reduce(0, +)
     }
@@ -30,14 +31,6 @@ struct StealCounter {
         let now = StealCounter()
         let elapsed = now.total - total
         return elapsed > 0 ? Double(now.steal - steal) * 100 / Double(elapsed) : 0
-    }
-
-    /// user nice system idle iowait irq softirq steal … of the first line of /proc/stat.
-    private static func cpuLine() -> [Int] {
-        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = text.split(separator: "\n").first else {
-            return []
-        }
-        return line.split(separator: " ").dropFirst().compactMap { Int($0) }
     }
 }
 

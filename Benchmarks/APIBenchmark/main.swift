@@ -45,10 +45,11 @@ for route in routes {
     let steal = StealCounter()
     let result = try wrk.run(route, server: server, connections: connections, seconds: seconds)
     let cpu = ProcessCPU.seconds() - cpuBefore
+    let stolen = steal.percentSince()
     results[route.name] = result
-    steals[route.name] = steal.percentSince()
+    steals[route.name] = stolen
     clean = clean && result.errors == 0 && result.non2xx == 0
-    print(Report.row(route.name, result, serverCPUSeconds: cpu, stealPercent: steals[route.name] ?? 0))
+    print(Report.row(route.name, result, serverCPUSeconds: cpu, stealPercent: stolen))
 }
 let monitorsAfter = try await server.monitorCount()
 print("\n  monitors in the database after the run: \(monitorsAfter)")

@@ -1,4 +1,5 @@
 import Foundation
+import MailmonTestSupport
 
 /// CPU seconds, read before and after a measured window.
 enum CPUCounters {
@@ -34,10 +35,7 @@ enum CPUCounters {
 
     /// Busy (non-idle, non-iowait) seconds of the whole machine, all cores summed.
     static func machineBusySeconds() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-            let line = text.split(separator: "\n").first
-        else { return 0 }
-        let values = line.split(separator: " ").dropFirst().compactMap { Int($0) }
+        let values = MachineCPUTimes.read()
         guard values.count >= 5 else { return 0 }
         let busy = values.reduce(0, +) - values[3] - values[4]
         return Double(busy) / Double(sysconf(Int32(_SC_CLK_TCK)))

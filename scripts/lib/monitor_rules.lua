@@ -99,9 +99,15 @@ end
 local config_keys = { "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions" }
 local tls_option_keys = { "rejectUnauthorized" }
 
-local function unknown_key(given, known)
-  local allowed = {}
-  for _, key in ipairs(known) do allowed[key] = true end
+local function key_set(keys)
+  local set = {}
+  for _, key in ipairs(keys) do set[key] = true end
+  return set
+end
+local config_key_set, tls_option_key_set = key_set(config_keys), key_set(tls_option_keys)
+
+--- The first key of `given` (in sorted order, so a message is stable) that is not in `allowed` (a set), or nil.
+function M.first_unknown_key(given, allowed)
   local unknown = {}
   for key in pairs(given) do
     if not allowed[key] then unknown[#unknown + 1] = tostring(key) end
@@ -115,12 +121,12 @@ end
 function M.config(value, field)
   field = field or "imapPopConfig"
   local c = M.absent(value) and {} or value
-  local unknown = unknown_key(c, config_keys)
+  local unknown = M.first_unknown_key(c, config_key_set)
   if unknown then
     return nil, string.format("%s.%s is not a known key (known: %s)", field, unknown, table.concat(config_keys, ", "))
   end
   if not M.absent(c.tlsOptions) then
-    unknown = unknown_key(c.tlsOptions, tls_option_keys)
+    unknown = M.first_unknown_key(c.tlsOptions, tls_option_key_set)
     if unknown then
       return nil, string.format("%s.tlsOptions.%s is not a known key (known: %s)", field, unknown, table.concat(tls_option_keys, ", "))
     end

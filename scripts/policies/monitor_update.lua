@@ -16,15 +16,9 @@ function M.decide(input)
     return rules.reject(403, "Forbidden: token is scoped to another customer")
   end
   if actor.role == "readonly" then
-    -- any field but status, known or not, is a 403 (the first in sorted order names it)
-    local others = {}
-    for key in pairs(request) do
-      if key ~= "status" then others[#others + 1] = tostring(key) end
-    end
-    table.sort(others)
-    if others[1] then
-      return rules.reject(403, "Forbidden: readonly users may change only the status (not " .. others[1] .. ")")
-    end
+    -- any field but status, known or not, is a 403
+    local other = rules.first_unknown_key(request, { status = true })
+    if other then return rules.reject(403, "Forbidden: readonly users may change only the status (not " .. other .. ")") end
   end
   if request.customerId ~= nil and request.customerId ~= current.customerId then
     return rules.reject(400, "customerId cannot be changed")

@@ -4,9 +4,9 @@ extension LuaState {
     /// What a script declares about itself in the table it returns.
     struct ScriptMetadata: Sendable {
         var version: String
-        var hasSelftest: Bool
         /// The names of the functions in the returned table (its entry points).
         var functions: Set<String>
+        var hasSelftest: Bool { functions.contains("selftest") }
     }
 
     /// Compiles every script, then runs each one's main chunk (in name order,
@@ -37,8 +37,7 @@ extension LuaState {
                     message: "the returned table needs a version (a string or a number), for example: return { version = \"1.0.0\", ... }")
             }
             let functions = Set(result["functions"].tableValue?.array.compactMap(\.stringValue) ?? [])
-            metadata[script.name] = ScriptMetadata(
-                version: version, hasSelftest: result["selftest"].boolValue ?? false, functions: functions)
+            metadata[script.name] = ScriptMetadata(version: version, functions: functions)
         }
         return metadata
     }

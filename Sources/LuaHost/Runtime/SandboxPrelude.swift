@@ -145,7 +145,7 @@ local function open(name)
   for key, value in next, m do
     if type(key) == "string" and type(value) == "function" then functions[#functions + 1] = key end
   end
-  return { version = rawget(m, "version"), selftest = type(rawget(m, "selftest")) == "function", functions = functions }
+  return { version = rawget(m, "version"), functions = functions }
 end
 
 -- Entry points, resolved once per state to an index the host calls them by.

@@ -38,14 +38,10 @@ extension LuaValue {
             }
             var entries = table.fields.map { (key: $0.key, value: $0.value) }
             for (index, element) in table.array.enumerated() { entries.append((key: String(index + 1), value: element)) }
-            if leadingKeys.isEmpty {
-                entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            } else {
-                let rank = { (key: String) in leadingKeys.firstIndex(of: key) ?? leadingKeys.count }
-                entries.sort { left, right in
-                    let (l, r) = (rank(left.key), rank(right.key))
-                    return l != r ? l < r : left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
-                }
+            let rank = { (key: String) in leadingKeys.firstIndex(of: key) ?? leadingKeys.count }
+            entries.sort { left, right in
+                let (l, r) = (rank(left.key), rank(right.key))
+                return l != r ? l < r : left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
             }
             bytes.append(UInt8(ascii: "{"))
             for (index, entry) in entries.enumerated() {
