@@ -1,3 +1,5 @@
+import Foundation
+
 /// The limits every state and call runs under.
 public struct LuaLimits: Sendable, Hashable {
     /// Bytes a state may allocate in all; past it allocations fail with "memory limit".
@@ -8,16 +10,38 @@ public struct LuaLimits: Sendable, Hashable {
     public var hookInterval: Int32
     /// States kept per script generation; callers beyond it wait for a free one.
     public var maxStates: Int
+    /// Worst-case matcher steps one `string.find`, `match`, `gmatch` or `gsub` may take.
+    /// Pattern matching runs in C, out of the instruction budget's reach, so the
+    /// sandbox bounds it before it runs, from the pattern and the subject's length;
+    /// a costlier call is refused with an error at the calling line. A step is one
+    /// try of a pattern item, some 10–25 ns: the default allows about 0.15 s at worst.
+    public var patternSteps: Int64
+    /// Longest pattern (with special characters) those functions accept, in bytes.
+    public var maxPatternLength: Int
+    /// Threads that run Lua, shared by every library with the same count. Scripts
+    /// never run on Swift's cooperative pool, where the server's request handlers
+    /// run: a slow script holds its own request and one of these threads, never the
+    /// server. Calls beyond it wait (asynchronously) for a free thread.
+    public var scriptThreads: Int
+
+    /// The default of `scriptThreads`: one per core, at least two.
+    public static var defaultScriptThreads: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init(
         memoryBytes: Int = 16 << 20,
         instructions: Int64 = 10_000_000,
         hookInterval: Int32 = 1_000,
-        maxStates: Int = 256
+        maxStates: Int = 256,
+        patternSteps: Int64 = 20_000_000,
+        maxPatternLength: Int = 512,
+        scriptThreads: Int = LuaLimits.defaultScriptThreads
     ) {
         self.memoryBytes = memoryBytes
         self.instructions = instructions
         self.hookInterval = hookInterval
         self.maxStates = maxStates
+        self.patternSteps = patternSteps
+        self.maxPatternLength = maxPatternLength
+        self.scriptThreads = scriptThreads
     }
 }

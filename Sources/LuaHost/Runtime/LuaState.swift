@@ -26,6 +26,7 @@ final class LuaState {
     static let functionsSlot: Int32 = 5
     static let threadSlot: Int32 = 6
     static let preludeChunk = "[mailmon]"
+    static let patternGuardChunk = "[mailmon patterns]"
 
     let L: OpaquePointer
     private(set) var thread: OpaquePointer! = nil
@@ -90,7 +91,13 @@ final class LuaState {
         try build()
         mm_pushcfunction(L, mm_make_host_function_fn())
         lua_pushinteger(L, lua_Integer(limits.memoryBytes))
-        try protect(mm_pcall(L, 11, Self.threadSlot, 0), what: "starting the sandbox")
+        lua_pushinteger(L, lua_Integer(limits.patternSteps))
+        lua_pushinteger(L, lua_Integer(limits.maxPatternLength))
+        let guardStatus = patternGuard.withCString { source in
+            mm_loadbuffer(L, source, strlen(source), "=" + Self.patternGuardChunk, "t")
+        }
+        try protect(guardStatus, what: "loading the pattern bounds")
+        try protect(mm_pcall(L, 14, Self.threadSlot, 0), what: "starting the sandbox")
         thread = lua_tothread(L, Self.threadSlot)
         lua_settop(thread, 0)
         context.pointee.host_thread = thread

@@ -27,11 +27,12 @@ final class LuaStatePool: Sendable {
         case wait
     }
 
-    private let make: @Sendable () throws(LuaScriptError) -> LuaSandbox
+    /// Builds a sandbox; it runs on the Lua threads (`LuaSandbox.make`), not on the caller's.
+    private let make: @Sendable () async throws(LuaScriptError) -> LuaSandbox
     private let capacity: Int
     private let slots = Mutex(Slots())
 
-    init(capacity: Int, make: @escaping @Sendable () throws(LuaScriptError) -> LuaSandbox) {
+    init(capacity: Int, make: @escaping @Sendable () async throws(LuaScriptError) -> LuaSandbox) {
         self.capacity = max(1, capacity)
         self.make = make
     }
@@ -59,10 +60,10 @@ final class LuaStatePool: Sendable {
         case .readyOverflow(let sandbox):
             return (sandbox, true)
         case .createOverflow:
-            return (try make(), true)
+            return (try await make(), true)
         case .create:
             do {
-                return (try make(), false)
+                return (try await make(), false)
             } catch {
                 slots.withLock { $0.created -= 1 }
                 throw error

@@ -3,7 +3,8 @@
 /// never see the real global table: each gets its own strict environment with
 /// copies of the allowed libraries (docs/lua.md, "Sandbox").
 let sandboxPrelude = #"""
-local G, string, table, math, utf8, coroutine, os, null, host_paths, make_host, max_bytes = ...
+local G, string, table, math, utf8, coroutine, os, null, host_paths, make_host, max_bytes,
+  pattern_steps, max_pattern, pattern_guard = ...
 local type, pairs, ipairs, error, tostring = G.type, G.pairs, G.ipairs, G.error, G.tostring
 local rawget, setmetatable, load, collectgarbage = G.rawget, G.setmetatable, G.load, G.collectgarbage
 
@@ -31,6 +32,9 @@ table.move = function(a1, f, e, t, a2)
   end
   return move(a1, f, e, t, a2)
 end
+-- Pattern matching runs in C too: find, match, gmatch and gsub are bounded before
+-- they run (PatternGuard.swift).
+pattern_guard(string, G.pcall, error, type, tostring, pattern_steps, max_pattern, max_bytes)
 G.getmetatable("").__metatable = false
 
 -- Host functions, as a tree of tables keyed by their dotted paths.

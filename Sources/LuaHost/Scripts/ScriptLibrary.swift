@@ -98,8 +98,8 @@ public final class ScriptLibrary: Sendable {
             }
             for info in infos { state.seen[Self.key(info)] = info.sha256 }
             state.counter += 1
-            let pool = LuaStatePool(capacity: limits.maxStates) { () throws(LuaScriptError) in
-                try LuaSandbox(scripts: sources, limits: limits, hostFunctions: hostFunctions)
+            let pool = LuaStatePool(capacity: limits.maxStates) { () async throws(LuaScriptError) in
+                try await LuaSandbox.make(scripts: sources, limits: limits, hostFunctions: hostFunctions)
             }
             state.generation = Generation(number: state.counter, scripts: sources, infos: infos, pool: pool)
         }
@@ -179,7 +179,7 @@ public final class ScriptLibrary: Sendable {
     private static func validate(
         _ sources: [ScriptSource], limits: LuaLimits, hostFunctions: LuaHostFunctions, required: [String: [String]]
     ) async throws(LuaScriptError) -> [String: LuaState.ScriptMetadata] {
-        let sandbox = try LuaSandbox(scripts: sources, limits: limits, hostFunctions: hostFunctions)
+        let sandbox = try await LuaSandbox.make(scripts: sources, limits: limits, hostFunctions: hostFunctions)
         for (name, functions) in required.sorted(by: { $0.key < $1.key }) {
             guard let metadata = sandbox.metadata[name] else {
                 throw LuaScriptError(

@@ -14,6 +14,16 @@ public struct AlertAttempt: Sendable, Hashable {
     public var channelName: String
     public var sentAt: Date?
     public var errorMessage: String?
+
+    public init(id: Int64, incidentId: Int64, type: String, status: String, channelName: String, sentAt: Date? = nil, errorMessage: String? = nil) {
+        self.id = id
+        self.incidentId = incidentId
+        self.type = type
+        self.status = status
+        self.channelName = channelName
+        self.sentAt = sentAt
+        self.errorMessage = errorMessage
+    }
 }
 
 /// A delivery still owed (the outbox): it survives restarts until sent or given up.
@@ -27,6 +37,18 @@ public struct PendingDelivery: Sendable, Hashable {
     public var body: String
     public var attempts: Int
     public var nextAttemptAt: Date
+
+    public init(id: Int64, incidentId: Int64, type: String, channelName: String, recipient: String, subject: String, body: String, attempts: Int, nextAttemptAt: Date) {
+        self.id = id
+        self.incidentId = incidentId
+        self.type = type
+        self.channelName = channelName
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+    }
 }
 
 /// A webhook receiver of an organization, or of one of its customers.
@@ -38,6 +60,16 @@ public struct AlertChannel: Sendable, Hashable {
     public var name: String
     public var url: String
     public var createdAt: Date
+
+    public init(id: Int64, organizationId: Int64, customerId: Int64? = nil, type: AlertChannelType, name: String, url: String, createdAt: Date) {
+        self.id = id
+        self.organizationId = organizationId
+        self.customerId = customerId
+        self.type = type
+        self.name = name
+        self.url = url
+        self.createdAt = createdAt
+    }
 }
 
 public protocol AlertRepository: Sendable {

@@ -11,6 +11,18 @@ public struct Customer: Sendable, Hashable {
     public var alertLocationThresholdCount: Int
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: Int64, publicId: UUID, organizationId: Int64, name: String, email: String? = nil, allowedCheckCountryCodes: [String], alertLocationThresholdCount: Int, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.publicId = publicId
+        self.organizationId = organizationId
+        self.name = name
+        self.email = email
+        self.allowedCheckCountryCodes = allowedCheckCountryCodes
+        self.alertLocationThresholdCount = alertLocationThresholdCount
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct NewCustomer: Sendable {
@@ -58,7 +70,9 @@ public enum StoreError: Error, Sendable, Equatable {
 public protocol CustomerRepository: Sendable {
     func insertCustomer(_ customer: NewCustomer) async throws -> Customer
     func customer(id: Int64) async throws -> Customer?
-    func customer(publicId: UUID) async throws -> Customer?
+    /// The customer with this publicId in `organizationId` (publicIds are unique per organization);
+    /// nil organization: the first in any (a global supporter's read).
+    func customer(publicId: UUID, organizationId: Int64?) async throws -> Customer?
     /// Customers of an organization (nil: all), optionally only one, filtered by a name/email substring.
     func customers(organizationId: Int64?, onlyCustomerId: Int64?, search: String?, page: Int, perPage: Int) async throws -> Page<Customer>
 }

@@ -6,6 +6,12 @@ public struct ClaimedCheck: Sendable {
     public var dueAt: Date
     /// Consecutive failures before an incident opens (the customer's `alertLocationThresholdCount`).
     public var failureThreshold: Int
+
+    public init(monitor: Monitor, dueAt: Date, failureThreshold: Int) {
+        self.monitor = monitor
+        self.dueAt = dueAt
+        self.failureThreshold = failureThreshold
+    }
 }
 
 /// The schedule lives in the monitor rows; workers claim due rows in a write

@@ -5,6 +5,12 @@ public struct CheckRecord: Sendable, Hashable {
     public var id: Int64
     public var monitorId: Int64
     public var result: NewCheckResult
+
+    public init(id: Int64, monitorId: Int64, result: NewCheckResult) {
+        self.id = id
+        self.monitorId = monitorId
+        self.result = result
+    }
 }
 
 public struct NewCheckResult: Sendable, Hashable {
@@ -56,6 +62,16 @@ public struct Incident: Sendable, Hashable {
     public var message: String?
     public var startedAt: Date
     public var endedAt: Date?
+
+    public init(id: Int64, monitorId: Int64, type: String, status: IncidentStatus, message: String? = nil, startedAt: Date, endedAt: Date? = nil) {
+        self.id = id
+        self.monitorId = monitorId
+        self.type = type
+        self.status = status
+        self.message = message
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
 }
 
 /// What one check leads to, written in one transaction: the result, the next
@@ -116,6 +132,13 @@ public struct RecordedCheck: Sendable {
     public var opened: [Incident]
     public var resolved: [Incident]
     public var deliveriesQueued: Int
+
+    public init(check: CheckRecord, opened: [Incident], resolved: [Incident], deliveriesQueued: Int) {
+        self.check = check
+        self.opened = opened
+        self.resolved = resolved
+        self.deliveriesQueued = deliveriesQueued
+    }
 }
 
 public protocol CheckHistoryRepository: Sendable {
@@ -141,6 +164,14 @@ public struct ResponseBucket: Sendable, Hashable {
     public var ok: Int
     public var averageMs: Double?
     public var maximumMs: Double?
+
+    public init(start: Date, checks: Int, ok: Int, averageMs: Double? = nil, maximumMs: Double? = nil) {
+        self.start = start
+        self.checks = checks
+        self.ok = ok
+        self.averageMs = averageMs
+        self.maximumMs = maximumMs
+    }
 }
 
 public protocol CheckStatisticsRepository: Sendable {

@@ -13,14 +13,20 @@ public struct Principal: Sendable, Hashable {
     /// A token scoped to one customer sees and changes only that customer's monitors.
     public var customerId: Int64?
     public var tokenId: Int64
+    /// The platform's operator (made with `mailmon token create --operator`): may reload the server-wide scripts.
+    public var platformOperator: Bool
 
-    public init(userId: Int64, organizationId: Int64, role: Role, globalSupporter: Bool, customerId: Int64?, tokenId: Int64) {
+    public init(
+        userId: Int64, organizationId: Int64, role: Role, globalSupporter: Bool, customerId: Int64?, tokenId: Int64,
+        platformOperator: Bool = false
+    ) {
         self.userId = userId
         self.organizationId = organizationId
         self.role = role
         self.globalSupporter = globalSupporter
         self.customerId = customerId
         self.tokenId = tokenId
+        self.platformOperator = platformOperator
     }
 }
 
@@ -33,10 +39,13 @@ public struct NewToken: Sendable {
     public var customerId: Int64?
     public var prefix: String
     public var hash: String
+    public var platformOperator: Bool
 
     public init(
-        organizationId: Int64?, userName: String, role: Role, globalSupporter: Bool, customerId: Int64?, prefix: String, hash: String
+        organizationId: Int64?, userName: String, role: Role, globalSupporter: Bool, customerId: Int64?, prefix: String, hash: String,
+        platformOperator: Bool = false
     ) {
+        self.platformOperator = platformOperator
         self.organizationId = organizationId
         self.userName = userName
         self.role = role
@@ -57,6 +66,22 @@ public struct TokenListing: Sendable, Equatable {
     public var globalSupporter: Bool
     public var customerId: Int64?
     public var createdAt: Date
+    public var platformOperator: Bool
+
+    public init(
+        id: Int64, prefix: String, userName: String, organizationId: Int64, role: Role, globalSupporter: Bool, customerId: Int64?,
+        createdAt: Date, platformOperator: Bool
+    ) {
+        self.id = id
+        self.prefix = prefix
+        self.userName = userName
+        self.organizationId = organizationId
+        self.role = role
+        self.globalSupporter = globalSupporter
+        self.customerId = customerId
+        self.createdAt = createdAt
+        self.platformOperator = platformOperator
+    }
 }
 
 /// Tokens and their principals.

@@ -13,6 +13,17 @@ public struct Monitor: Sendable, Hashable {
     public var lastCheckedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(id: Int64, publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, lastCheckedAt: Date? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.publicId = publicId
+        self.organizationId = organizationId
+        self.customerId = customerId
+        self.fields = fields
+        self.lastCheckedAt = lastCheckedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// What a policy decides: everything about a monitor the API may set.
