@@ -14,9 +14,12 @@ let package = Package(
         .executable(name: "mailmon", targets: ["mailmon"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .library(name: "MailProbe", targets: ["MailProbe"]),
-        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
+        .library(name: "Notifiers", targets: ["Notifiers"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "API", targets: ["API"]),
+        .library(name: "App", targets: ["App"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -24,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -36,11 +41,13 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // JSON string escaping shared by the Lua values' JSON text and the API's writer.
+        .target(name: "JSONText", swiftSettings: swiftSettings),
         // The Lua runtime for Swift: sandboxed states, limits, value bridging, versioned scripts.
         .target(
             name: "LuaHost",
             dependencies: [
-                "CLua",
+                "CLua", "JSONText",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -57,19 +64,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Schema, migrations, records, queries (GRDB on the system SQLite).
+        // The domain: records, pages, errors and the repository protocols the stores implement. Foundation only.
+        .target(name: "Domain", swiftSettings: swiftSettings),
+        // The SQLite store (GRDB): schema, migrations, group commit, point readers, WAL checkpoints.
+        // The only module that imports GRDB.
         .target(
-            name: "Store",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
-            swiftSettings: swiftSettings
-        ),
-        // The domain: policies, monitor service, scheduler/worker, incidents, notifiers.
-        .target(
-            name: "Engine",
+            name: "SQLiteStore",
             dependencies: [
-                "LuaHost", "MailProbe", "Store",
+                "Domain",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Alert senders: SMTP (sharing MailProbe's framing and failure classification), webhooks, Slack, SMS.
+        .target(
+            name: "Notifiers",
+            dependencies: [
+                "Domain", "MailProbe",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -79,20 +92,48 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The engine: policies, monitor services, scheduler/worker, incidents, the alert outbox, history.
+        // Knows the stores only through Domain's protocols.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Domain", "LuaHost", "MailProbe", "Notifiers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, auth, JSON shapes, error mapping.
         .target(
             name: "API",
             dependencies: [
-                "Engine", "LuaHost", "Store",
+                "Engine", "Domain", "JSONText",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Wiring: builds the runtime from settings; the one module that names a concrete store.
+        .target(
+            name: "App",
+            dependencies: [
+                "Domain", "SQLiteStore", "Engine", "API", "LuaHost", "MailProbe", "Notifiers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "mailmon",
             dependencies: [
-                "LuaHost", "MailProbe", "Engine", "API", "Store",
+                "App", "Domain", "LuaHost", "MailProbe", "Engine", "API", "Notifiers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "APIBenchmark",
             dependencies: [
-                "API", "Engine", "Store", "LuaHost", "MailmonTestSupport",
+                "App", "API", "Engine", "Domain", "SQLiteStore", "LuaHost", "MailmonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "WorkerBenchmark",
             dependencies: [
-                "Engine", "Store", "LuaHost",
+                "App", "Engine", "Domain", "SQLiteStore", "LuaHost",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -161,27 +202,36 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Engine", "Store", "MailmonTestSupport",
+                "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "LuaHost", "MailmonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
-            name: "StoreTests",
-            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "SQLiteStoreTests",
+            dependencies: [
+                "SQLiteStore", "Domain", "MailmonTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "MailmonTestSupport"],
+            dependencies: ["Engine", "Domain", "SQLiteStore", "App", "LuaHost", "MailProbe", "Notifiers", "MailmonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotifiersTests",
+            dependencies: ["Notifiers", "Domain", "MailmonTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `mailmon` executable as a separate process (signals, restarts).
         .testTarget(
             name: "MailmonCLITests",
             dependencies: [
-                "Engine", "Store", "LuaHost", "MailmonTestSupport",
+                "App", "Engine", "Domain", "SQLiteStore", "Notifiers", "LuaHost", "MailmonTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

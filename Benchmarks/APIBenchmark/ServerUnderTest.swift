@@ -1,10 +1,12 @@
+import App
 import API
 import Engine
 import Foundation
 import Hummingbird
 import LuaHost
 import Logging
-import Store
+import SQLiteStore
+import Domain
 
 /// The API as `mailmon serve` builds it, in this process on a loopback port, on a fresh
 /// database in a temporary directory, with an admin token and one customer.

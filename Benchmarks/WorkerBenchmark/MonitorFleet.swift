@@ -1,9 +1,11 @@
+import App
 import Engine
 import Foundation
 import GRDB
 import LuaHost
 import Logging
-import Store
+import SQLiteStore
+import Domain
 
 /// A fresh database with `count` monitors of the tiny IMAP server, created through the
 /// service (Lua policy and all), and a read of the results the worker stored.

@@ -4,6 +4,8 @@
 // WORKER_BENCH_SECONDS (default 180). Reports start lateness (check start − due time) p50/p99/max,
 // checks per second and the worker's CPU and RSS, for the first minute (first runs being spread)
 // and the steady state after it. Bar: p99 lateness ≤ 1 s, RSS ≤ 250 MB. Exit 1 if a check failed.
+import App
+import SQLiteStore
 import Engine
 import Foundation
 import Logging

@@ -1,6 +1,6 @@
 import Engine
 import Hummingbird
-import Store
+import Domain
 
 /// `/api/alert-channels`: the webhook and Slack receivers alerts go to.
 struct AlertChannelRoutes {

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
-import Store
+import Domain
 
 /// `Authorization: Bearer <token>` → the principal in the request context, or 401.
 struct BearerAuthMiddleware: RouterMiddleware {

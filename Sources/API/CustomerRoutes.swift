@@ -1,6 +1,6 @@
 import Engine
 import Hummingbird
-import Store
+import Domain
 
 /// `/api/customers`: create, list, get by id or UUID.
 struct CustomerRoutes {

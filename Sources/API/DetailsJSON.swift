@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import Store
+import Domain
 
 /// The details page: monitor, latest check, uptime, response-time series, incidents, alerts, maintenance.
 enum DetailsJSON {

@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import Store
+import Domain
 
 /// The JSON shapes of a monitor's history: incidents, alerts, checks, the details page.
 enum HistoryJSON {

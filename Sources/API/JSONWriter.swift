@@ -1,5 +1,6 @@
+import Domain
 import Engine
-import LuaHost
+import JSONText
 import Foundation
 
 /// Writes JSON objects field by field, in a fixed order (like the reference's

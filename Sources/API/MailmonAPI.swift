@@ -1,6 +1,5 @@
 public import Engine
 public import Hummingbird
-public import LuaHost
 
 /// Everything the HTTP API needs, passed in when the app is built.
 public struct APIDependencies: Sendable {
@@ -8,12 +7,12 @@ public struct APIDependencies: Sendable {
     public var principals: PrincipalCache
     public var monitors: MonitorService
     public var customers: CustomerService
-    public var scripts: ScriptLibrary
+    public var scripts: ScriptService
     public var history: MonitorHistoryService
     public var alertChannels: AlertChannelService
 
     public init(
-        principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptLibrary,
+        principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptService,
         history: MonitorHistoryService, alertChannels: AlertChannelService
     ) {
         self.principals = principals
@@ -22,14 +21,6 @@ public struct APIDependencies: Sendable {
         self.scripts = scripts
         self.history = history
         self.alertChannels = alertChannels
-    }
-
-    /// Everything from one runtime (the worker settings shape triggered checks).
-    public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings()) {
-        self.init(
-            principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers, scripts: runtime.library,
-            history: runtime.history(settings: settings),
-            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database))
     }
 }
 
@@ -43,6 +34,6 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     MonitorHistoryRoutes(service: dependencies.history).add(to: api)
     AlertChannelRoutes(service: dependencies.alertChannels).add(to: api)
     CustomerRoutes(service: dependencies.customers).add(to: api)
-    ScriptRoutes(library: dependencies.scripts).add(to: api)
+    ScriptRoutes(service: dependencies.scripts).add(to: api)
     return router
 }

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import Store
+public import Domain
 
 /// Per-request facts: who is asking (set by `BearerAuthMiddleware`).
 public struct MailmonRequestContext: RequestContext {

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
-import Store
+import Domain
 
 /// `/api/imap-pop-monitors/:publicId/…`: incident-history, alert-history, details, trigger-check.
 struct MonitorHistoryRoutes {

@@ -1,7 +1,6 @@
 import Engine
 import Hummingbird
-import LuaHost
-import Store
+import Domain
 
 /// `/api/imap-pop-monitors`: create, list, get, update, delete.
 struct MonitorRoutes {

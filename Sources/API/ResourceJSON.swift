@@ -1,6 +1,6 @@
 import Engine
 import Foundation
-import Store
+import Domain
 
 /// The JSON shapes of the API's resources, field for field as the reference shows them.
 enum ResourceJSON {

@@ -1,35 +1,28 @@
+import Domain
 import Engine
 import Hummingbird
-import LuaHost
 import Logging
-import Store
 
 /// `GET /api/scripts` and `POST /api/admin/scripts/reload`.
 struct ScriptRoutes {
-    let library: ScriptLibrary
+    let service: ScriptService
 
     func add(to group: RouterGroup<MailmonRequestContext>) {
         group.get("scripts") { _, _ in
-            Self.listing(library.active, generation: library.generation)
+            Self.listing(service.active)
         }
         group.post("admin/scripts/reload") { _, context in
-            let actor = try context.actor()
-            guard actor.role == .admin, !actor.globalSupporter else { throw APIError(.forbidden, "Forbidden: admin only") }
-            do {
-                let scripts = try await library.reload()
-                context.logger.info("scripts reloaded", metadata: ["generation": "\(library.generation)"])
-                return Self.listing(scripts, generation: library.generation)
-            } catch let error as LuaScriptError {
-                throw APIError(.badRequest, "reload refused, the active scripts stay: \(error.location.map { "\($0): " } ?? "")\(error.message)")
-            }
+            let set = try await service.reload(actor: try context.actor())
+            context.logger.info("scripts reloaded", metadata: ["generation": "\(set.generation)"])
+            return Self.listing(set)
         }
     }
 
-    static func listing(_ scripts: [ScriptInfo], generation: Int) -> Response {
+    static func listing(_ set: ScriptSet) -> Response {
         Response.json { json in
             json.object { json in
                 json.key("scripts")
-                json.array(scripts) { json, script in
+                json.array(set.scripts) { json, script in
                     json.object { json in
                         json.field("name", script.name)
                         json.field("version", script.version)
@@ -37,7 +30,7 @@ struct ScriptRoutes {
                         json.field("loadedAt", script.loadedAt)
                     }
                 }
-                json.field("generation", generation)
+                json.field("generation", set.generation)
             }
         }
     }

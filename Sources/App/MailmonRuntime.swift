@@ -1,10 +1,14 @@
-public import LuaHost
+public import Domain
+public import Engine
 public import Logging
+public import LuaHost
 import MailProbe
-public import Store
+public import Notifiers
+public import SQLiteStore
 
-/// The assembled engine: database, script library with every host primitive,
-/// and the services built on them. `serve`, `worker`, `run` and the tests start here.
+/// The assembled engine: the store, the script library with every host primitive, and the
+/// services built on them. `serve`, `worker`, `run` and the tests start here; the one place
+/// that names a concrete store.
 public struct MailmonRuntime: Sendable {
     public let database: AppDatabase
     public let library: ScriptLibrary

@@ -1,4 +1,4 @@
-public import Store
+public import Domain
 
 /// Delivers one owed alert on one channel type (e-mail, SMS, webhook, Slack).
 public protocol AlertSender: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Domain
 
 /// An HTTP SMS gateway: mailmon POSTs `{"to": …, "text": …, "from": …}` as JSON
 /// to `url` with the configured headers (an API key, say); any 2xx is success.

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Domain
 
 /// The JSON a webhook receives, built without I/O: a generic shape, or
 /// Slack's incoming-webhook shape (`{"text": …}`).

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Store
+import Domain
 
 /// POSTs the alert as JSON to the channel's URL (`recipient`); any 2xx is success.
 struct WebhookSender: AlertSender {

@@ -1,3 +1,4 @@
+import Domain
 public import ArgumentParser
 import Engine
 import Foundation

@@ -1,4 +1,5 @@
 import Engine
+import Notifiers
 import Foundation
 
 /// The optional JSON config file (`--config PATH` or MAILMON_CONFIG). Every key is
@@ -9,6 +10,12 @@ struct MailmonConfiguration: Decodable {
         var port: Int?
         /// API writes at work at once (`--write-concurrency`).
         var writeConcurrency: Int?
+        /// Seconds a connection has to send a request head (`MAILMON_REQUEST_HEAD_TIMEOUT`, default 10).
+        var requestHeadTimeoutSeconds: Int?
+        /// Seconds a stalled request or silent connection is kept (`MAILMON_IDLE_TIMEOUT`, default 60).
+        var idleTimeoutSeconds: Int?
+        /// Open connections at most (`--max-connections`, `MAILMON_MAX_CONNECTIONS`; default from the open-file limit).
+        var maxConnections: Int?
     }
 
     var server: Server?

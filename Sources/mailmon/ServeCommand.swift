@@ -1,4 +1,5 @@
 import API
+import App
 import ArgumentParser
 import Engine
 import Foundation
@@ -17,6 +18,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Script directory (env MAILMON_SCRIPTS).") var scripts: String?
     @Option(help: "API writes at work at once; the rest wait in arrival order (env MAILMON_WRITE_CONCURRENCY, default 24).")
     var writeConcurrency: Int?
+    @Option(help: "Open connections at most (env MAILMON_MAX_CONNECTIONS; default: the open-file limit less 128, at most 4096).")
+    var maxConnections: Int?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
     func file() throws -> MailmonConfiguration { try MailmonConfiguration.load(config ?? environment["MAILMON_CONFIG"]) }
@@ -36,6 +39,22 @@ struct ServerOptions: ParsableArguments {
         try integer(
             writeConcurrency, "MAILMON_WRITE_CONCURRENCY", file.server?.writeConcurrency, default: WriteAdmission.defaultPermits,
             range: 1...4096, name: "write concurrency")
+    }
+
+    /// The HTTP server's connection limits; the default connection limit follows the open-file limit.
+    func resolvedLimits(_ file: MailmonConfiguration, openFiles: Int?) throws -> HTTPServerLimits {
+        let defaults = HTTPServerLimits()
+        return HTTPServerLimits(
+            requestHeadTimeoutSeconds: try integer(
+                nil, "MAILMON_REQUEST_HEAD_TIMEOUT", file.server?.requestHeadTimeoutSeconds, default: defaults.requestHeadTimeoutSeconds,
+                range: 1...3600, name: "request head timeout"),
+            idleTimeoutSeconds: try integer(
+                nil, "MAILMON_IDLE_TIMEOUT", file.server?.idleTimeoutSeconds, default: defaults.idleTimeoutSeconds, range: 1...86_400,
+                name: "idle timeout"),
+            maxConnections: try integer(
+                maxConnections, "MAILMON_MAX_CONNECTIONS", file.server?.maxConnections,
+                default: openFiles.map(HTTPServerLimits.defaultMaxConnections(openFiles:)) ?? defaults.maxConnections, range: 1...1_000_000,
+                name: "max connections"))
     }
 
     /// An integer setting: the flag, else the variable (which must be an integer), else the
@@ -73,16 +92,29 @@ struct ServerOptions: ParsableArguments {
     /// `listening`: the process serves the API, so its port is checked before anything opens.
     func withRuntime(listening: Bool = true, _ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
         HeapRetention.apply(environment: environment)
+        let openFiles = OpenFileLimit.raise()
         let logger = Self.logger
         let file = try file()
-        if listening { _ = try resolvedPort(file) }
+        if listening {
+            _ = try resolvedPort(file)
+            let limits = try resolvedLimits(file, openFiles: openFiles)
+            logger.info(
+                "connection limits", metadata: [
+                    "openFiles": "\(openFiles.map(String.init) ?? "unknown")", "maxConnections": "\(limits.maxConnections)",
+                    "requestHeadTimeoutSeconds": "\(limits.requestHeadTimeoutSeconds)", "idleTimeoutSeconds": "\(limits.idleTimeoutSeconds)",
+                ])
+        }
         try await body(try await openRuntime(file, logger: logger), file, logger)
     }
 
     func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) throws -> some ApplicationProtocol {
-        Application(
+        let limits = try resolvedLimits(file, openFiles: OpenFileLimit.raise())
+        let waiting = WaitingConnectionsHandle()
+        return Application(
             router: buildRouter(APIDependencies(runtime: runtime, settings: file.worker ?? WorkerSettings())),
-            configuration: .init(address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), serverName: "mailmon"),
+            server: limits.server(waiting: waiting),
+            configuration: limits.configuration(
+                address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), waiting: waiting, logger: logger),
             logger: logger)
     }
 

@@ -1,14 +1,15 @@
 public import ArgumentParser
-import Foundation
+import App
+import Domain
 import Engine
-import Store
+import Foundation
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, List.self, Revoke.self])
 
     /// The database of `--database`, MAILMON_DATABASE or the default path.
-    static func store(_ database: String?) throws -> AppDatabase {
-        try AppDatabase(path: database ?? ProcessInfo.processInfo.environment["MAILMON_DATABASE"] ?? "data/mailmon.sqlite")
+    static func store(_ database: String?) throws -> any AccessRepository {
+        try StoreLocation.openAccess(StoreLocation.resolve(database))
     }
 
     struct Create: AsyncParsableCommand {
@@ -18,13 +19,15 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Read access to every organization, no writes.") var globalSupporter = false
         @Option(help: "Scope the token to this customer id.") var customer: Int64?
         @Option(help: "Organization id (default: the first).") var organization: Int64?
+        @Flag(help: "The platform's operator: may also reload the server-wide scripts over the API.") var `operator` = false
         @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
 
         func run() async throws {
             let store = try TokenCommand.store(database)
             _ = try await store.ensureDefaultOrganization(name: "Default organization")
             let (token, _) = try await AccessTokens.create(
-                in: store, role: role, globalSupporter: globalSupporter, customerId: customer, organizationId: organization)
+                in: store, role: role, globalSupporter: globalSupporter, customerId: customer, organizationId: organization,
+                platformOperator: `operator`)
             print(token)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Engine
-import Store
+import Domain
 
 /// `mailmon token list` as text: one row per token, columns aligned.
 enum TokenListingTable {

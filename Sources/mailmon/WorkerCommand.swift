@@ -1,5 +1,7 @@
 import ArgumentParser
+import App
 import Engine
+import Notifiers
 import Hummingbird
 import Logging
 import ServiceLifecycle

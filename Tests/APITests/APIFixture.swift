@@ -1,10 +1,13 @@
+import Notifiers
+import App
 import API
 import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 
 /// A server on a fresh database with a copy of the shipped scripts, and tokens for each role.
 struct APIFixture {

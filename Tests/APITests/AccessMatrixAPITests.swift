@@ -1,10 +1,13 @@
 // Who may do what over the REST API (roles, global supporter, customer scope) and the wall
 // between organizations, plus the request-body limit (413), all over real HTTP.
+import Notifiers
+import App
 import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 @Suite("Access matrix: roles, customer scope and organization isolation over the API")

@@ -1,7 +1,10 @@
+import Notifiers
+import App
 @testable import API
 import Engine
 import Foundation
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// The hand-written encoders on the list path: JSON strings, timestamps and UUIDs.

@@ -1,3 +1,7 @@
+import SQLiteStore
+import Domain
+import Notifiers
+import App
 import Engine
 import Foundation
 import HummingbirdTesting
@@ -11,7 +15,9 @@ struct MonitorHistoryAPITests {
     @Test("trigger-check runs and stores a check; incidents, alerts and details reflect it; roles, ids and rate limit")
     func historyOverHTTP() async throws {
         let dovecot = try DovecotServer.start()
-        let closed = try FreePorts.take(1)[0]
+        let refused = try RefusedPort()
+        defer { refused.close() }
+        let closed = refused.port
         let fixture = try await APIFixture.make()
         try await fixture.application.test(.live) { client in
             _ = try await client.call(.post, "/api/customers", token: fixture.admin, json: #"{"name": "Acme"}"#)

@@ -1,7 +1,10 @@
+import Notifiers
+import App
 import Engine
 import Foundation
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// `mailmon serve` prints an admin token once, on a database without users.

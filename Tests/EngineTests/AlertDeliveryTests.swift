@@ -1,8 +1,11 @@
+import Notifiers
+import App
 import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// Delivery channels and the outbox's retry rule, against a local HTTP receiver,
@@ -10,13 +13,15 @@ import Testing
 @Suite("Alert delivery: SMS gateway, Slack payload, retries; result retention")
 struct AlertDeliveryTests {
     /// A monitor of a closed port with an e-mail and a phone number, checked once: an incident and its alerts are owed.
-    static func downMonitor(_ f: WorkerFixture, channels: [(AlertChannelType, String)]) async throws {
+    /// Returns the closed port: keep it for as long as the monitor may be checked.
+    static func downMonitor(_ f: WorkerFixture, channels: [(AlertChannelType, String)]) async throws -> RefusedPort {
+        let refused = try RefusedPort()
         for (type, url) in channels {
             _ = try await f.runtime.database.addAlertChannel(
                 organizationId: f.admin.organizationId, customerId: nil, type: type, name: type.rawValue, url: url, at: Date())
         }
         let body: LuaValue = [
-            "customerId": .integer(f.customer.id), "name": "Box", "hostname": "127.0.0.1", "port": .integer(Int64(try FreePorts.take(1)[0])),
+            "customerId": .integer(f.customer.id), "name": "Box", "hostname": "127.0.0.1", "port": .integer(Int64(refused.port)),
             "checkInterval": 1, "timeoutSeconds": 5, "notificationPhoneNumber": "+4915112345678",
             "imapPopConfig": ["protocol": "imap", "user": "alice", "password": "secret"],
         ]
@@ -24,13 +29,15 @@ struct AlertDeliveryTests {
         try await f.scheduler.scheduleNew()
         f.clock.advance(5)
         _ = try await f.scheduler.runDue()
+        return refused
     }
 
     @Test("SMS goes to the gateway as JSON with its headers; Slack gets {text}")
     func smsAndSlack() async throws {
         let receiver = try await HTTPReceiver.start()
         let f = try await WorkerFixture.make()
-        try await Self.downMonitor(f, channels: [(.slack, receiver.url + "/slack")])
+        let refused = try await Self.downMonitor(f, channels: [(.slack, receiver.url + "/slack")])
+        defer { refused.close() }
         let gateway = SmsGateway(url: receiver.url + "/sms", headers: ["X-Api-Key": "k1"], from: "mailmon")
         #expect(try await f.dispatcher(try AlertSenders.configured(smtp: nil, sms: gateway)).deliverDue() == 2)
         let requests = try await receiver.waitForRequests(count: 2, timeout: .seconds(20))
@@ -51,7 +58,8 @@ struct AlertDeliveryTests {
         let receiver = try await HTTPReceiver.start(status: 500)
         let f = try await WorkerFixture.make(
             settings: WorkerSettings(workerId: "test", firstRunSpreadSeconds: 5, alertAttempts: 2, alertRetrySeconds: 30))
-        try await Self.downMonitor(f, channels: [(.webhook, receiver.url + "/hook")])
+        let refused = try await Self.downMonitor(f, channels: [(.webhook, receiver.url + "/hook")])
+        defer { refused.close() }
         let dispatcher = f.dispatcher(try AlertSenders.configured(smtp: nil, sms: nil))
         #expect(try await dispatcher.deliverDue() == 2, "the webhook and the SMS (no gateway configured: failed)")
         #expect(try await dispatcher.deliverDue() == 0, "not before the retry delay")
@@ -71,7 +79,8 @@ struct AlertDeliveryTests {
     @Test("results older than the retention are pruned, newer ones kept")
     func retention() async throws {
         let f = try await WorkerFixture.make(settings: WorkerSettings(workerId: "test", firstRunSpreadSeconds: 5, retentionDays: 1))
-        try await Self.downMonitor(f, channels: [])
+        let refused = try await Self.downMonitor(f, channels: [])
+        defer { refused.close() }
         f.clock.advance(12 * 3600)
         _ = try await f.scheduler.runDue()
         let monitorId = try #require(try await f.runtime.database.monitors(.init(organizationId: nil, customerId: nil, search: nil, page: 1, perPage: 1)).items.first?.0.id)

@@ -1,3 +1,7 @@
+import SQLiteStore
+import Domain
+import Notifiers
+import App
 import Engine
 import Foundation
 import Testing

@@ -1,7 +1,10 @@
+import Notifiers
+import App
 @testable import Engine
 import Foundation
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// Bearer tokens' principals come from memory for a second, then from the database again;

@@ -1,8 +1,11 @@
+import Notifiers
+import App
 import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
-@testable import Store
+@testable import SQLiteStore
+import Domain
 import Testing
 
 /// The versions of active scripts are kept in the database: "bump the version" holds after a restart.

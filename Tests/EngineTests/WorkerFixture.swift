@@ -1,8 +1,11 @@
+import Notifiers
+import App
 import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Synchronization
 
 /// A clock the test moves by hand: hours of schedule in milliseconds.

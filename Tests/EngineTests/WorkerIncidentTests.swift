@@ -1,8 +1,11 @@
+import Notifiers
+import App
 import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// The worker against a real Dovecot that goes down and comes back: results,
@@ -78,7 +81,9 @@ struct WorkerIncidentTests {
     func maintenanceSuppressesAlerts() async throws {
         let dovecot = try DovecotServer.start()
         let f = try await WorkerFixture.make()
-        let closed = try FreePorts.take(1)[0]
+        let refused = try RefusedPort()
+        defer { refused.close() }
+        let closed = refused.port
         let monitor = try await f.imapMonitor(dovecot, status: "maintenance", port: closed)
         try await f.scheduler.scheduleNew()
         f.clock.advance(5)
@@ -95,7 +100,9 @@ struct WorkerIncidentTests {
     func brokenHook() async throws {
         let dovecot = try DovecotServer.start()
         let f = try await WorkerFixture.make()
-        let monitor = try await f.imapMonitor(dovecot, port: try FreePorts.take(1)[0])
+        let refused = try RefusedPort()
+        defer { refused.close() }
+        let monitor = try await f.imapMonitor(dovecot, port: refused.port)
         try await f.replaceScript(
             "hooks/post_check",
             with: """
@@ -136,7 +143,9 @@ struct WorkerIncidentTests {
     func outboxLease() async throws {
         let dovecot = try DovecotServer.start()
         let f = try await WorkerFixture.make()
-        _ = try await f.imapMonitor(dovecot, port: try FreePorts.take(1)[0])
+        let refused = try RefusedPort()
+        defer { refused.close() }
+        _ = try await f.imapMonitor(dovecot, port: refused.port)
         try await f.scheduler.scheduleNew()
         f.clock.advance(5)
         #expect(try await f.scheduler.runDue().first?.deliveriesQueued == 1)

@@ -1,8 +1,11 @@
+import Notifiers
 @testable import Engine
+import App
 import Foundation
 import LuaHost
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Synchronization
 import Testing
 

@@ -98,8 +98,9 @@ struct HostileServerTests {
 
     @Test("a closed port is connect_refused")
     func closedPort() async throws {
-        let port = try FreePorts.take(1)[0]
-        let result = try await check(.imap, port: port)
+        let refused = try RefusedPort()
+        defer { refused.close() }
+        let result = try await check(.imap, port: refused.port)
         #expect(result.category == .connectRefused)
         #expect(result.timings.connect != nil)
     }

@@ -1,3 +1,7 @@
+import SQLiteStore
+import Domain
+import Notifiers
+import App
 import AsyncHTTPClient
 import Foundation
 import MailmonTestSupport

@@ -1,8 +1,11 @@
+import Notifiers
+import App
 import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// `mailmon worker` killed with SIGKILL in the middle of its work and started again:
@@ -28,12 +31,13 @@ struct WorkerRestartTests {
         }
         // `refused`: nothing listens, so it fails at once and owes an alert. `silent`: accepts and
         // never speaks, so its check is in flight for its 3 s timeout when the worker is killed.
-        let ports = try FreePorts.take(2)
+        let refusedPort = try RefusedPort(), relayPort = try RefusedPort()
+        defer { refusedPort.close(); relayPort.close() }
         let silentListener = try await HostileListener.start(.silent)
-        let refused = try await monitor("refused", port: ports[0], email: "refused@example.com")
+        let refused = try await monitor("refused", port: refusedPort.port, email: "refused@example.com")
         let silent = try await monitor("silent", port: silentListener.port, email: "silent@example.com")
-        // The SMTP relay is down during the first run, so the alert stays in the outbox.
-        let smtpPort = ports[1]
+        // The SMTP relay is down (its port refuses) during the first run, so the alert stays in the outbox.
+        let smtpPort = relayPort.port
         let config = """
             {"worker": {"workerId": "w1", "firstRunSpreadSeconds": 0.01, "claimGraceSeconds": 1, "pollSeconds": 0.2,
                         "alertRetrySeconds": 1},
@@ -52,7 +56,8 @@ struct WorkerRestartTests {
         first.send(SIGKILL)
         #expect(try first.waitForExit() == 128 + SIGKILL)
 
-        let sink = try await SmtpSink.start(port: smtpPort)
+        // The relay comes up on its port now: the refusing socket starts listening, so nothing can take the port in between.
+        let sink = try await SmtpSink.start(adopting: relayPort)
         let second = try MailmonBinary.start("worker", in: directory, arguments, name: "worker2")
         let mails = try await sink.waitForMessages(count: 2, timeout: .seconds(30))
         try await second.waitUntil("the silent monitor's result") { try await results(runtime, silent).count == 1 }

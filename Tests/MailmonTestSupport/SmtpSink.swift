@@ -55,7 +55,21 @@ public final class SmtpSink: Sendable {
     private let store: LockedValue<[ReceivedMail]>
 
     /// Listens on `port` of 127.0.0.1 (0: a port the kernel picks).
+    /// Takes over a port that refused until now (see `RefusedPort.listenAndHandOver`), so nothing can take it in between.
+    public static func start(_ options: Options = Options(), adopting refused: RefusedPort) async throws -> SmtpSink {
+        try await start(options, socket: .adopt(try refused.listenAndHandOver()))
+    }
+
     public static func start(_ options: Options = Options(), port: Int = 0) async throws -> SmtpSink {
+        try await start(options, socket: .bind(port))
+    }
+
+    private enum Socket {
+        case bind(Int)
+        case adopt(Int32)
+    }
+
+    private static func start(_ options: Options, socket: Socket) async throws -> SmtpSink {
         let store = LockedValue<[ReceivedMail]>([])
         var tlsContext: NIOSSLContext?
         if options.tls != .none {
@@ -66,7 +80,7 @@ public final class SmtpSink: Sendable {
             tlsContext = try NIOSSLContext(configuration: configuration)
         }
         let context = tlsContext
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
@@ -77,7 +91,11 @@ public final class SmtpSink: Sendable {
                         SmtpSinkHandler(options: options, tlsContext: context, store: store))
                 }
             }
-            .bind(host: "127.0.0.1", port: port).get()
+        let channel: any Channel
+        switch socket {
+        case .bind(let port): channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
+        case .adopt(let descriptor): channel = try await bootstrap.withBoundSocket(descriptor).get()
+        }
         return SmtpSink(channel: channel, store: store)
     }
 

@@ -1,4 +1,4 @@
-import Engine
+@testable import Notifiers
 import MailmonTestSupport
 import Testing
 
@@ -131,8 +131,9 @@ struct SmtpDeliveryTests {
 
     @Test("nothing listening is a connect error")
     func refused() async throws {
-        let port = try #require(try FreePorts.take(1).first)
-        let error = try await Self.failure(through: try Self.relay(port: port))
+        let closed = try RefusedPort()
+        defer { closed.close() }
+        let error = try await Self.failure(through: try Self.relay(port: closed.port))
         #expect(error?.kind == .connect)
     }
 }

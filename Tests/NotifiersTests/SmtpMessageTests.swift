@@ -1,4 +1,4 @@
-import Engine
+@testable import Notifiers
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-import Engine
+@testable import Notifiers
 import Testing
 
 /// Plays the server's side of a transcript against the pure session machine.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-@testable import Store
+@testable import SQLiteStore
+import Domain
 import Testing
 
 /// WAL checkpoints run off the commit path: commits leave frames for `checkpointWAL` to copy.

@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
 import GRDB
-@testable import Store
+@testable import SQLiteStore
+import Domain
 import Testing
 
 /// Group commit: writes that wait together share one transaction, and each still stands alone.

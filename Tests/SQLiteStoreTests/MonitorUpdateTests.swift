@@ -1,5 +1,6 @@
 import Foundation
-@testable import Store
+@testable import SQLiteStore
+import Domain
 import Testing
 
 /// A monitor update is decided on the monitor as read; it is written only if nothing changed it since.

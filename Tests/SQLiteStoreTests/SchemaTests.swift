@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-@testable import Store
+@testable import SQLiteStore
+import Domain
 import Testing
 
 /// The migrated schema: every index earns the page each insert writes into it.

@@ -1,5 +1,6 @@
 import Foundation
-@testable import Store
+@testable import SQLiteStore
+import Domain
 
 /// A database file in a directory of its own under the temporary folder; `remove()` deletes both.
 struct TemporaryDatabase {

@@ -1,8 +1,8 @@
-import Engine
 import Foundation
 import Logging
 import MailmonTestSupport
-import Store
+import SQLiteStore
+import Domain
 import Testing
 
 /// The background checkpointer copies the write-ahead log into the database file.

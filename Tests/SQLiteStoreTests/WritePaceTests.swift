@@ -1,4 +1,5 @@
-@testable import Store
+@testable import SQLiteStore
+import Domain
 import Testing
 
 /// When group commit lets a batch gather: only while writes stream in.

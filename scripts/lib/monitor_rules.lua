@@ -4,7 +4,7 @@
 local ports = require "lib/ports"
 
 local M = {
-  version = "1.1.0",
+  version = "1.2.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -66,6 +66,7 @@ end
 function M.name(value)
   if M.absent(value) or value:match("^%s*$") then return nil, "name is required" end
   if utf8.len(value) == nil or utf8.len(value) > 200 then return nil, "name must be valid UTF-8 of at most 200 characters" end
+  if value:find("%c") then return nil, "name must not contain control characters" end
   return value
 end
 

@@ -1,6 +1,6 @@
 import Crypto
 public import Foundation
-public import Store
+public import Domain
 
 /// API tokens: `mm_` + 40 URL-safe characters, shown once, stored as SHA-256.
 public enum AccessTokens {
@@ -28,28 +28,30 @@ public enum AccessTokens {
     /// Creates a user holding a new token; returns the token (the only time it exists in clear).
     public static func create(
         in repository: any AccessRepository, role: Role, globalSupporter: Bool = false, customerId: Int64? = nil,
-        organizationId: Int64? = nil, userName: String? = nil
+        organizationId: Int64? = nil, userName: String? = nil, platformOperator: Bool = false
     ) async throws -> (token: String, principal: Principal) {
         let (token, stored) = newToken(
             organizationId: organizationId, userName: userName ?? "\(role.rawValue) token", role: role,
-            globalSupporter: globalSupporter, customerId: customerId)
+            globalSupporter: globalSupporter, customerId: customerId, platformOperator: platformOperator)
         return (token, try await repository.createUserWithToken(stored))
     }
 
     /// A fresh token, and what of it is stored (its prefix and hash, never the token).
     private static func newToken(
-        organizationId: Int64?, userName: String, role: Role, globalSupporter: Bool, customerId: Int64?
+        organizationId: Int64?, userName: String, role: Role, globalSupporter: Bool, customerId: Int64?, platformOperator: Bool
     ) -> (token: String, stored: NewToken) {
         let token = generate()
         return (token, NewToken(
             organizationId: organizationId, userName: userName, role: role, globalSupporter: globalSupporter,
-            customerId: customerId, prefix: String(token.prefix(11)), hash: hash(token)))
+            customerId: customerId, prefix: String(token.prefix(11)), hash: hash(token), platformOperator: platformOperator))
     }
 
     /// On a database without users: the default organization (unless one exists) and an admin
     /// with a token, in one transaction; nil when a user exists (`mailmon token create` made one).
+    /// Whoever installed mailmon runs the platform: this first admin is its operator.
     public static func bootstrap(_ repository: any AccessRepository) async throws -> String? {
-        let (token, admin) = newToken(organizationId: nil, userName: "admin", role: .admin, globalSupporter: false, customerId: nil)
+        let (token, admin) = newToken(
+            organizationId: nil, userName: "admin", role: .admin, globalSupporter: false, customerId: nil, platformOperator: true)
         return try await repository.bootstrapUser(admin, organizationName: "Default organization") == nil ? nil : token
     }
 }

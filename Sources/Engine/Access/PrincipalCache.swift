@@ -1,5 +1,5 @@
 import Dispatch
-public import Store
+public import Domain
 import Synchronization
 
 /// The principal behind each bearer token, remembered for `lifetime` after the

@@ -1,6 +1,6 @@
 public import Foundation
 public import LuaHost
-public import Store
+public import Domain
 
 /// Webhook and Slack receivers of an organization (or of one customer): listed by
 /// anyone who may read, added and removed by writers; a customer-scoped token
@@ -14,13 +14,17 @@ public struct AlertChannelService: Sendable {
         self.customers = customers
     }
 
+    public func create(_ request: JSONRequestBody, actor: Principal) async throws -> AlertChannel {
+        try await create(try request.jsonObject(), actor: actor)
+    }
+
     public func create(_ body: LuaValue, actor: Principal) async throws -> AlertChannel {
         try Access.requireWrite(actor)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
         guard let typeText = table["type"].stringValue, let type = AlertChannelType(rawValue: typeText), type == .webhook || type == .slack
         else { throw DomainError.badRequest("type must be webhook or slack") }
-        guard let name = table["name"].stringValue, (1...100).contains(name.count) else {
-            throw DomainError.badRequest("name is required: a string of 1-100 characters")
+        guard let name = table["name"].stringValue, (1...100).contains(name.count), !Validators.hasControlCharacter(name) else {
+            throw DomainError.badRequest("name is required: a string of 1-100 characters without control characters", field: "name")
         }
         guard let url = table["url"].stringValue, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host?.isEmpty == false
@@ -30,7 +34,7 @@ public struct AlertChannelService: Sendable {
             guard let identifier = table["customerId"].integerValue.map(String.init) ?? table["customerId"].stringValue else {
                 throw DomainError.badRequest("customerId must be a numeric id or a UUID")
             }
-            guard let customer = try await CustomerLookup.find(identifier, in: customers), customer.organizationId == actor.organizationId
+            guard let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId), customer.organizationId == actor.organizationId
             else { throw DomainError.notFound("Customer not found") }
             if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
             customerId = customer.id

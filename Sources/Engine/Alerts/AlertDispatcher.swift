@@ -1,7 +1,8 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
-public import Store
+public import Domain
+public import Notifiers
 
 /// Delivers the outbox: each attempt becomes an alert-history row; a failed one is
 /// retried with doubling delays up to `alertAttempts`, then given up. The outbox is

@@ -1,3 +1,4 @@
+import Domain
 public import Foundation
 
 /// `GET …/details?range=day|week|month|year&date=&startDate=&endDate=&granularity=raw`.

@@ -1,5 +1,5 @@
 public import Foundation
-public import Store
+public import Domain
 
 /// A monitor's history as the API shows it: incidents, alerts, the details page,
 /// and checks triggered by hand. Reads need read access; triggering needs write access.
@@ -70,7 +70,7 @@ public struct MonitorHistoryService: Sendable {
         let (monitor, customer) = try await monitors.get(publicId, actor: actor)
         try Access.requireWrite(actor)
         if let wait = rateLimit.admit(monitor.id, now: now) {
-            throw DomainError(429, "Too Many Requests: this monitor was checked moments ago; retry in \(wait) s")
+            throw DomainError.rateLimited("Too Many Requests: this monitor was checked moments ago; retry in \(wait) s")
         }
         guard let recorded = try await executor.runNow(monitor, failureThreshold: customer.alertLocationThresholdCount) else {
             throw DomainError.notFound("Monitor not found")

@@ -1,6 +1,6 @@
 public import Foundation
 public import LuaHost
-public import Store
+public import Domain
 
 /// Customers: enough to use the product without touching the database.
 public struct CustomerService: Sendable {
@@ -13,13 +13,18 @@ public struct CustomerService: Sendable {
         self.admission = admission
     }
 
+    public func create(_ request: JSONRequestBody, actor: Principal) async throws -> Customer {
+        try await create(try request.jsonObject(), actor: actor)
+    }
+
     public func create(_ body: LuaValue, actor: Principal) async throws -> Customer {
         try Access.requireWrite(actor)
         if actor.customerId != nil { throw DomainError.forbidden("Forbidden: a customer-scoped token cannot create customers") }
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
         guard let name = table["name"].stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
-            throw DomainError.badRequest("name is required: a string of 1-200 characters")
+            throw DomainError.badRequest("name is required: a string of 1-200 characters", field: "name")
         }
+        guard !Validators.hasControlCharacter(name) else { throw DomainError.badRequest("name must not contain control characters", field: "name") }
         var email: String?
         if !table["email"].isNil {
             guard let text = table["email"].stringValue, Validators.isEmail(text) else { throw DomainError.badRequest("email is not a valid address") }
@@ -58,7 +63,8 @@ public struct CustomerService: Sendable {
     }
 
     public func get(_ identifier: String, actor: Principal) async throws -> Customer {
-        guard let customer = try await CustomerLookup.find(identifier, in: customers),
+        guard let customer = try await CustomerLookup.find(
+            identifier, in: customers, organizationId: actor.globalSupporter ? nil : actor.organizationId),
             Access.canRead(actor, organizationId: customer.organizationId, customerId: nil)
         else { throw DomainError.notFound("Customer not found") }
         if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }

@@ -1,6 +1,6 @@
 public import Foundation
 public import LuaHost
-public import Store
+public import Domain
 
 /// Monitors as the API sees them: access rules in Swift for reads and deletes,
 /// every create and update decided by the Lua policies, one write each.
@@ -21,6 +21,10 @@ public struct MonitorService: Sendable {
         self.admission = admission
     }
 
+    public func create(_ request: JSONRequestBody, actor: Principal) async throws -> Monitor {
+        try await create(try request.jsonObject(), actor: actor)
+    }
+
     public func create(_ body: LuaValue, actor: Principal) async throws -> Monitor {
         try RequestShape.checkMonitorBody(body)
         return try await admission.admit {
@@ -37,6 +41,10 @@ public struct MonitorService: Sendable {
     /// Decides the change on the stored monitor and writes it only if the monitor is still as
     /// read; when another write came in between, the change is decided again on the new state
     /// (two PATCHes of different fields both take effect).
+    public func update(_ publicId: String, _ request: JSONRequestBody, actor: Principal) async throws -> Monitor {
+        try await update(publicId, try request.jsonObject(), actor: actor)
+    }
+
     public func update(_ publicId: String, _ body: LuaValue, actor: Principal) async throws -> Monitor {
         try RequestShape.checkMonitorBody(body)
         return try await admission.admit { try await decideAndUpdate(publicId, body, actor: actor) }
@@ -100,7 +108,7 @@ public struct MonitorService: Sendable {
         }
         var customerId = actor.customerId
         if let identifier = query.customer {
-            let customer = try await CustomerLookup.find(identifier, in: customers)
+            let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: organizationId)
             guard let customer, organizationId == nil || customer.organizationId == organizationId else {
                 throw DomainError.notFound("Customer not found")
             }
@@ -140,11 +148,12 @@ public enum Access {
 
 /// A customer by numeric id or public UUID.
 public enum CustomerLookup {
-    public static func find(_ identifier: String, in customers: any CustomerRepository) async throws -> Customer? {
+    /// `organizationId`: where a publicId is looked up (publicIds are unique per organization); nil for any.
+    public static func find(_ identifier: String, in customers: any CustomerRepository, organizationId: Int64?) async throws -> Customer? {
         if let id = Int64(identifier), id > 0 { return try await customers.customer(id: id) }
         guard let uuid = UUID(text: identifier) else {
             throw DomainError.badRequest("invalid customer identifier: expected a numeric id or a UUID")
         }
-        return try await customers.customer(publicId: uuid)
+        return try await customers.customer(publicId: uuid, organizationId: organizationId)
     }
 }

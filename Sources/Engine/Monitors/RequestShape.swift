@@ -1,3 +1,4 @@
+import Domain
 public import LuaHost
 
 /// Swift's part of a request: JSON types. Whether a value is allowed is the policy's call.

@@ -1,6 +1,6 @@
 import Foundation
 public import LuaHost
-public import Store
+public import Domain
 
 /// What a monitor policy script decided: the normalized monitor, or a rejection.
 public struct PolicyDecision: Sendable {
@@ -36,10 +36,12 @@ public struct MonitorPolicy: Sendable {
         if let reject = table["reject"].tableValue {
             let status = reject["status"].integerValue.map(Int.init) ?? 400
             guard (400...499).contains(status) else { throw Self.contract(script, "reject.status must be a 4xx status") }
-            throw DomainError(status, reject["message"].stringValue ?? "rejected by \(script)")
+            throw DomainError(.rejectedByPolicy(status: status), reject["message"].stringValue ?? "rejected by \(script)")
         }
         guard let monitor = table["monitor"].tableValue else { throw Self.contract(script, "decide() must return {monitor = …} or {reject = …}") }
-        return try PolicyDecision(monitor, script: script, version: version)
+        let decision = try PolicyDecision(monitor, script: script, version: version)
+        try decision.checkInvariants(script: script)
+        return decision
     }
 
     static func contract(_ script: String, _ message: String) -> LuaScriptError {
@@ -107,4 +109,45 @@ extension Monitor {
             return .table(LuaTable(fields: values.compactMapValues { $0 }))
         }
     }
+}
+
+extension PolicyDecision {
+    /// What storage and the worker rely on, whatever a policy returns: a policy that breaks
+    /// one is a script error naming the script and the field, and nothing is stored.
+    /// These are the host's invariants, not policy: the policies' own (narrower) rules live in Lua.
+    func checkInvariants(script: String) throws {
+        func fail(_ field: String, _ rule: String) -> LuaScriptError {
+            MonitorPolicy.contract(script, "monitor.\(field) \(rule)")
+        }
+        guard customerId > 0 else { throw fail("customerId", "must be a positive id (got \(customerId))") }
+        let trimmed = fields.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, fields.name.count <= Self.maxNameCharacters else {
+            throw fail("name", "must be 1-\(Self.maxNameCharacters) characters, not blank")
+        }
+        guard !Validators.hasControlCharacter(fields.name) else { throw fail("name", "must not contain control characters") }
+        if let problem = Validators.hostnameProblem(fields.hostname) { throw fail("hostname", "is not a hostname or IP address: \(problem)") }
+        if let port = fields.port, !(1...65_535).contains(port) { throw fail("port", "must be 1-65535 or nil (got \(port))") }
+        guard Self.checkIntervalMinutes.contains(fields.checkInterval) else {
+            throw fail("checkInterval", "must be \(Self.checkIntervalMinutes.lowerBound)-\(Self.checkIntervalMinutes.upperBound) minutes (got \(fields.checkInterval))")
+        }
+        guard (1...CheckPlan.maxTimeoutSeconds).contains(fields.timeoutSeconds) else {
+            throw fail("timeoutSeconds", "must be 1-\(CheckPlan.maxTimeoutSeconds) (got \(fields.timeoutSeconds))")
+        }
+        for code in fields.allowedCheckCountryCodes where !Validators.isCountryCode(code) || code != code.uppercased() {
+            throw fail("allowedCheckCountryCodes", "must hold upper-case ISO 3166 alpha-2 codes (got \(code))")
+        }
+        // The worker must be able to run what is stored: the config as the check reads it.
+        let probe = Monitor(
+            id: 0, publicId: UUID(), organizationId: 0, customerId: customerId, fields: fields, lastCheckedAt: nil, createdAt: Date(),
+            updatedAt: Date())
+        do {
+            _ = try CheckPlan(monitor: probe)
+        } catch {
+            throw fail("config", "cannot be checked: \(error)")
+        }
+    }
+
+    static let maxNameCharacters = 200
+    /// One minute to 31 days.
+    static let checkIntervalMinutes = 1...(31 * 24 * 60)
 }

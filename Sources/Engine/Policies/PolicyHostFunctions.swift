@@ -1,6 +1,6 @@
 import Foundation
 public import LuaHost
-public import Store
+public import Domain
 
 extension LuaHostFunctions {
     /// `mailmon.validate.*` (synchronous, pure) for policies and hooks.
@@ -36,7 +36,7 @@ extension LuaHostFunctions {
             case .integer(let id): customer = try await customers.customer(id: id)
             case .string(let text):
                 guard let uuid = UUID(text: text) else { return [.nil] }
-                customer = try await customers.customer(publicId: uuid)
+                customer = try await customers.customer(publicId: uuid, organizationId: organizationId)
             default: throw LuaHostError("argument #2: customer id (integer) or UUID (string) expected")
             }
             guard let customer, customer.organizationId == organizationId else { return [.nil] }

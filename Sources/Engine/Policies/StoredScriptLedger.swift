@@ -1,5 +1,5 @@
 public import LuaHost
-public import Store
+public import Domain
 
 /// The script library's version ledger, kept in the database (`scriptVersion`):
 /// "bump the version" holds across restarts, and across `serve` and `worker`.

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Domain
 
 /// The checks behind `mailmon.validate.*`: pure functions, also used by Swift.
 public enum Validators {
@@ -78,6 +78,11 @@ public enum Validators {
     }
 
     public static func isUUID(_ text: String) -> Bool { UUID(text: text) != nil }
+
+    /// Whether the text holds a control character (NUL, line breaks, escapes, DEL, C1).
+    public static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
 
     /// A pragmatic address check: one @, a non-empty local part, a hostname with a dot.
     public static func isEmail(_ text: String) -> Bool {

@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 import LuaHost
 import MailProbe
-public import Store
+public import Domain
 
 /// Runs one monitor's check end to end: probe, post-check hook (or the default
 /// rule when the hook fails), then one transaction with the result, the schedule,
@@ -48,7 +48,7 @@ public struct CheckExecutor: Sendable {
             result = try await runner.run(plan.request)
         } catch {
             // A config the check cannot use, or a failing default_port rule: store it as a failed check.
-            plan = try CheckPlan(monitor: Monitor.withoutConfig(monitor))
+            plan = CheckPlan.unrunnable(monitor)
             result = ProbeResult.configurationFailure(plan.request, message: String(describing: error), at: startedAt)
         }
         let input = HookInput(
@@ -75,18 +75,10 @@ public struct CheckExecutor: Sendable {
     }
 
     /// The first slot `due + k·interval` after `now`: the schedule keeps its phase and skips missed slots.
+    /// A stored interval outside 1 minute to a year is clamped, never trusted into an overflow.
     static func nextDue(after due: Date, interval minutes: Int, now: Date) -> Date {
-        let interval = Double(max(1, minutes) * 60)
+        let interval = Double(min(max(1, minutes), 366 * 24 * 60)) * 60
         let missed = max(0, (now.timeIntervalSince(due) / interval).rounded(.down))
         return due.addingTimeInterval((missed + 1) * interval)
-    }
-}
-
-extension Monitor {
-    /// The monitor with a config that only names its protocol (for storing a config failure).
-    static func withoutConfig(_ monitor: Monitor) -> Monitor {
-        var copy = monitor
-        copy.fields.config = #"{"protocol":"imap"}"#
-        return copy
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 public import LuaHost
 import MailProbe
-public import Store
+public import Domain
 
 /// What a monitor's check is: its stored config plus host, port and timeout, in the
 /// table form `mailmon.check.imap{…}` takes, so a hook can re-run the same check.
@@ -11,7 +11,13 @@ public struct CheckPlan: Sendable {
 
     public init(monitor: Monitor) throws {
         var config = (try? LuaValue(json: monitor.fields.config.utf8))?.tableValue ?? LuaTable()
-        let mailProtocol = MailProtocol(rawValue: config["protocol"].stringValue ?? "imap") ?? .imap
+        let protocolName = config["protocol"].stringValue ?? "imap"
+        guard let mailProtocol = MailProtocol(rawValue: protocolName) else {
+            throw LuaHostError("'protocol' must be imap or pop3, not \(protocolName)")
+        }
+        if let problem = Validators.hostnameProblem(monitor.fields.hostname) {
+            throw LuaHostError("'hostname' \(monitor.fields.hostname) is not a hostname or IP address: \(problem)")
+        }
         config["protocol"] = .string(mailProtocol.rawValue)
         config["host"] = .string(monitor.fields.hostname)
         config["port"] = monitor.fields.port.map { .integer(Int64($0)) } ?? .nil
@@ -19,6 +25,30 @@ public struct CheckPlan: Sendable {
         config.fields = config.fields.filter { !$0.value.isNil }
         table = .table(config)
         request = try CheckRequest(luaTable: table, mailProtocol: mailProtocol)
+    }
+
+    /// A plan that only records why the monitor cannot be checked: built from whatever is stored,
+    /// without validation, so it never throws (a stored row the worker cannot run is a recorded failure).
+    public static func unrunnable(_ monitor: Monitor) -> CheckPlan {
+        let config = (try? LuaValue(json: monitor.fields.config.utf8))?.tableValue
+        let mailProtocol = MailProtocol(rawValue: config?["protocol"].stringValue ?? "imap") ?? .imap
+        let port = monitor.fields.port.flatMap { (1...65_535).contains($0) ? $0 : nil }
+        let timeout = Double(min(max(monitor.fields.timeoutSeconds, 1), CheckPlan.maxTimeoutSeconds))
+        var table = LuaTable(fields: [
+            "protocol": .string(mailProtocol.rawValue), "host": .string(monitor.fields.hostname), "timeoutSeconds": .number(timeout),
+        ])
+        if let port { table["port"] = .integer(Int64(port)) }
+        return CheckPlan(
+            table: .table(table),
+            request: CheckRequest(mailProtocol: mailProtocol, host: monitor.fields.hostname, port: port, timeoutSeconds: timeout))
+    }
+
+    /// The longest a check may run (a stored timeout beyond it is clamped when the claim is taken).
+    public static let maxTimeoutSeconds = 300
+
+    private init(table: LuaValue, request: CheckRequest) {
+        self.table = table
+        self.request = request
     }
 
     /// The config as hooks and logs may see it: the password replaced.

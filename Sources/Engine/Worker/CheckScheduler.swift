@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
-public import Store
+public import Domain
 import Synchronization
 
 /// The worker's loop: gives new monitors a first due time, claims due checks up

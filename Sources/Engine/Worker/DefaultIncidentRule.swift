@@ -1,6 +1,6 @@
 import Foundation
 import MailProbe
-import Store
+import Domain
 
 /// The rule that decides when the post-check hook fails (and that the shipped hook
 /// implements in Lua): open after `failureThreshold` consecutive failures, resolve

@@ -1,4 +1,4 @@
-public import Store
+public import Domain
 
 /// What the post-check hook (or the default rule when it fails) decided for one check.
 public struct HookDecision: Sendable, Hashable {

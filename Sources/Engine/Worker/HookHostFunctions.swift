@@ -1,6 +1,6 @@
 public import Logging
 public import LuaHost
-public import Store
+public import Domain
 
 extension LuaHostFunctions {
     /// `mailmon.log.debug/info/warning/error(message)`: into the process log with the

@@ -1,7 +1,7 @@
 public import Foundation
 public import LuaHost
 public import MailProbe
-public import Store
+public import Domain
 
 /// What `hooks/post_check.lua` `decide(input)` receives (see docs/lua.md, "Post-check hook").
 public struct HookInput: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import MailProbe
-import Store
+import Domain
 
 extension NewCheckResult {
     init(probe: ProbeResult, checkedAt: Date, dueAt: Date?, hookVersion: String?, hookError: String?) {
@@ -19,7 +19,7 @@ extension ProbeResult {
     /// A check that could not start: its config (or the port rule) is unusable.
     static func configurationFailure(_ request: CheckRequest, message: String, at date: Date) -> ProbeResult {
         .notStarted(
-            .protocol, message: "configuration: \(message)", mailProtocol: request.mailProtocol, host: request.host,
+            .configuration, message: "configuration: \(message)", mailProtocol: request.mailProtocol, host: request.host,
             port: request.port ?? 0, security: request.security, at: date)
     }
 }

@@ -1,5 +1,5 @@
 public import LuaHost
-public import Store
+public import Domain
 
 /// Calls `hooks/post_check` `decide(input)` and reads its decision:
 /// `{ open = {{type=, message=}}, resolve = {id, …}, alerts = {{channel=, to=, subject=, text=, name=, incident=}} }`.

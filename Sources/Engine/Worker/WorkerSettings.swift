@@ -3,8 +3,10 @@ import Foundation
 /// How the worker schedules, bounds and keeps its work. Every field has a default
 /// (see docs/operations.md); a config file's `worker` section may set any of them.
 public struct WorkerSettings: Sendable, Codable, Hashable {
-    /// This worker's name in claims (default: the host name). A restarted worker gives
-    /// back the claims held under its name; several workers on one host need distinct names.
+    /// This worker's name in claims. The default is unique to the process (host, pid and a
+    /// random part), so two workers never release each other's claims; a restarted worker's
+    /// old claims end with their lease. A fixed name set in the config makes a restarted worker
+    /// take back its own claims at once; two running workers must never share one.
     public var workerId: String
     /// Checks in flight at most; due checks beyond it wait in the database.
     public var concurrency: Int
@@ -45,9 +47,14 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
         self.alertRetrySeconds = alertRetrySeconds
     }
 
-    public static var defaultWorkerId: String {
-        ProcessInfo.processInfo.hostName
-    }
+    public static var defaultWorkerId: String { processWorkerId }
+
+    /// `host-pid-random`, made once per process.
+    private static let processWorkerId: String = {
+        var generator = SystemRandomNumberGenerator()
+        let random = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
+        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(random)"
+    }()
 
     /// Decodes a partial `worker` section: missing keys keep their defaults.
     public init(from decoder: any Decoder) throws {

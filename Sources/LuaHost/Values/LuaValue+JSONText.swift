@@ -1,3 +1,4 @@
+import JSONText
 /// A `LuaValue` as JSON text, written by hand (a policy's config is stored this way on
 /// every create and update). Without `leadingKeys`, the output is what `JSONEncoder` with
 /// `.sortedKeys` and `.withoutEscapingSlashes` gives for the value's `Encodable` form: keys sorted, a

@@ -12,6 +12,8 @@ public enum ProbeFailureCategory: String, Sendable, Hashable, Codable, CaseItera
     case mailbox
     case `protocol`
     case timeout
+    /// The check could not start: the monitor's stored settings are unusable (recorded, never retried silently).
+    case configuration
 }
 
 /// A classified failure with the server's own text for the failing step (never a password).

@@ -2,9 +2,9 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// Classifies what `ClientBootstrap.connect` throws.
-enum ConnectFailureClassifier {
-    static func classify(_ error: any Error, host: String, port: Int, timeout: Duration) -> ProbeFailure {
+/// Classifies what `ClientBootstrap.connect` throws. Shared by the probes and the alert SMTP client.
+public enum ConnectFailureClassifier {
+    public static func classify(_ error: any Error, host: String, port: Int, timeout: Duration) -> ProbeFailure {
         switch error {
         case ChannelError.connectTimeout:
             return ProbeFailure(.connectTimeout, "no TCP connection to \(host):\(port) within \(timeout)")

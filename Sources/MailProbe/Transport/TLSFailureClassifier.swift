@@ -1,11 +1,12 @@
-import Foundation
+public import Foundation
 import NIOSSL
 
 /// Turns what NIOSSL reports for a failed handshake into a failure category.
 /// NIOSSL does not expose the X.509 verify code, so "expired" is decided
 /// from the leaf's dates (an expired intermediate reads as untrusted).
-enum TLSFailureClassifier {
-    static func classify(_ error: any Error, leaf: CertificateInfo?, now: Date = Date()) -> ProbeFailure {
+/// Shared by the probes and the alert SMTP client.
+public enum TLSFailureClassifier {
+    public static func classify(_ error: any Error, leaf: CertificateInfo?, now: Date = Date()) -> ProbeFailure {
         switch error {
         case NIOSSLError.handshakeFailed(.sslError(let stack)):
             let text = stack.map { String(describing: $0) }.joined(separator: "; ")

@@ -1,3 +1,4 @@
+import MailProbe
 import Foundation
 public import NIOCore
 public import NIOPosix
@@ -71,20 +72,9 @@ public struct SmtpClient: Sendable {
         try result.get()
     }
 
-    /// What `ClientBootstrap.connect` throws, as an `SmtpError`.
+    /// What `ClientBootstrap.connect` throws, as an `SmtpError` (classified as the probes classify it).
     static func connectFailure(_ error: any Error, host: String, port: Int, timeoutSeconds: Double) -> SmtpError {
-        switch error {
-        case ChannelError.connectTimeout:
-            return SmtpError(.timeout, "no TCP connection to \(host):\(port) within \(timeoutSeconds) s")
-        case let error as NIOConnectionError:
-            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
-                return SmtpError(.connect, "cannot resolve \(host)")
-            }
-            let codes = error.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }
-            if codes.contains(ECONNREFUSED) { return SmtpError(.connect, "connection refused by \(host):\(port)") }
-            return SmtpError(.connect, "cannot connect to \(host):\(port): \(error.connectionErrors.first.map { "\($0.error)" } ?? "\(error)")")
-        default:
-            return SmtpError(.connect, "cannot connect to \(host):\(port): \(error)")
-        }
+        let failure = ConnectFailureClassifier.classify(error, host: host, port: port, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+        return SmtpError(failure.category == .connectTimeout ? .timeout : .connect, failure.message)
     }
 }

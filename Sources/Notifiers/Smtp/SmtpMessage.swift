@@ -1,5 +1,5 @@
 public import Foundation
-import Store
+import Domain
 
 /// One plain-text alert e-mail. The sender comes from the relay settings.
 public struct SmtpMessage: Sendable, Hashable {

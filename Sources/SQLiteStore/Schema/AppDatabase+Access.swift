@@ -1,3 +1,4 @@
+public import Domain
 import Foundation
 import GRDB
 
@@ -7,7 +8,7 @@ extension AppDatabase: AccessRepository {
             try SQLiteColumns.fetchOne(
                 db.cachedStatement(
                     sql: """
-                    SELECT t.id AS tokenId, t.customerId, u.id AS userId, u.organizationId, u.role, u.globalSupporter
+                    SELECT t.id AS tokenId, t.customerId, u.id AS userId, u.organizationId, u.role, u.globalSupporter, u.platformOperator
                     FROM apiToken t JOIN user u ON u.id = t.userId WHERE t.hash = ?
                     """), arguments: [tokenHash], Self.principal(columns:)
             ) ?? nil
@@ -65,15 +66,15 @@ extension AppDatabase: AccessRepository {
             else { throw StoreError.notFound("customer \(customerId) in organization \(organizationId)") }
         }
         try db.execute(
-            sql: "INSERT INTO user (organizationId, name, role, globalSupporter, createdAt) VALUES (?, ?, ?, ?, ?)",
-            arguments: [organizationId, token.userName, token.role.rawValue, token.globalSupporter, now])
+            sql: "INSERT INTO user (organizationId, name, role, globalSupporter, platformOperator, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [organizationId, token.userName, token.role.rawValue, token.globalSupporter, token.platformOperator, now])
         let userId = db.lastInsertedRowID
         try db.execute(
             sql: "INSERT INTO apiToken (userId, prefix, hash, customerId, createdAt) VALUES (?, ?, ?, ?, ?)",
             arguments: [userId, token.prefix, token.hash, token.customerId, now])
         return Principal(
             userId: userId, organizationId: organizationId, role: token.role, globalSupporter: token.globalSupporter,
-            customerId: token.customerId, tokenId: db.lastInsertedRowID)
+            customerId: token.customerId, tokenId: db.lastInsertedRowID, platformOperator: token.platformOperator)
     }
 
     public func organizationExists(_ id: Int64) async throws -> Bool {
@@ -85,14 +86,14 @@ extension AppDatabase: AccessRepository {
             try SQLiteColumns.fetchAll(
                 db.makeStatement(
                     sql: """
-                    SELECT t.id, t.prefix, u.name, u.organizationId, u.role, u.globalSupporter, t.customerId, t.createdAt
+                    SELECT t.id, t.prefix, u.name, u.organizationId, u.role, u.globalSupporter, t.customerId, t.createdAt, u.platformOperator
                     FROM apiToken t JOIN user u ON u.id = t.userId ORDER BY t.id
                     """), arguments: []
             ) { row in
                 TokenListing(
                     id: row.int64(0), prefix: row.string(1), userName: row.string(2), organizationId: row.int64(3),
                     role: Role(rawValue: row.string(4)) ?? .readonly, globalSupporter: row.int64(5) != 0, customerId: row.optionalInt64(6),
-                    createdAt: StoredTime.date(row.int64(7)))
+                    createdAt: StoredTime.date(row.int64(7)), platformOperator: row.int64(8) != 0)
             }
         }
     }
@@ -108,6 +109,6 @@ extension AppDatabase: AccessRepository {
         guard let role = Role(rawValue: row.string(4)) else { return nil }
         return Principal(
             userId: row.int64(2), organizationId: row.int64(3), role: role, globalSupporter: row.int64(5) != 0,
-            customerId: row.optionalInt64(1), tokenId: row.int64(0))
+            customerId: row.optionalInt64(1), tokenId: row.int64(0), platformOperator: row.int64(6) != 0)
     }
 }

@@ -1,3 +1,4 @@
+public import Domain
 public import Foundation
 import GRDB
 
@@ -5,7 +6,8 @@ extension AppDatabase: CustomerRepository {
     public func insertCustomer(_ customer: NewCustomer) async throws -> Customer {
         try await pool.write { db in
             let now = StoredTime.milliseconds(Date())
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE publicId = ?", arguments: [customer.publicId.lowercasedString]) == true {
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE organizationId = ? AND publicId = ?",
+                arguments: [customer.organizationId, customer.publicId.lowercasedString]) == true {
                 throw StoreError.conflict("a customer with publicId \(customer.publicId.lowercasedString) exists")
             }
             try db.execute(
@@ -25,10 +27,17 @@ extension AppDatabase: CustomerRepository {
         try await pointRead { db in try Self.customer(db, id: id) }
     }
 
-    public func customer(publicId: UUID) async throws -> Customer? {
-        try await pointRead { db in
+    public func customer(publicId: UUID, organizationId: Int64?) async throws -> Customer? {
+        if let organizationId {
+            return try await pointRead { db in
+                try SQLiteColumns.fetchOne(
+                    db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE organizationId = ? AND publicId = ?"),
+                    arguments: [organizationId, publicId.lowercasedString], Self.customer(columns:))
+            }
+        }
+        return try await pointRead { db in
             try SQLiteColumns.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE publicId = ?"),
+                db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE publicId = ? ORDER BY id LIMIT 1"),
                 arguments: [publicId.lowercasedString], Self.customer(columns:))
         }
     }

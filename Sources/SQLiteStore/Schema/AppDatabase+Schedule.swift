@@ -1,3 +1,4 @@
+public import Domain
 public import Foundation
 import GRDB
 
@@ -39,7 +40,9 @@ extension AppDatabase: ScheduleRepository {
             }
             let claim = try db.cachedStatement(sql: "UPDATE monitor SET claimedBy = ?, claimedUntil = ? WHERE id = ?")
             for check in due {
-                let until = nowMs + Int64((Double(check.monitor.fields.timeoutSeconds) + grace) * 1000)
+                // A stored timeout outside 1-300 s (a policy's mistake) is clamped, never converted into an overflow.
+                let timeout = Double(min(max(check.monitor.fields.timeoutSeconds, 1), 300))
+                let until = nowMs + Int64((timeout + grace) * 1000)
                 try claim.execute(arguments: [worker, until, check.monitor.id])
             }
             return due

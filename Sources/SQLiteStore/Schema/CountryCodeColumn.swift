@@ -1,3 +1,4 @@
+public import Domain
 /// `allowedCheckCountryCodes` columns hold a JSON array of two-letter codes;
 /// written and read by hand (they are on every list row).
 enum CountryCodeColumn {

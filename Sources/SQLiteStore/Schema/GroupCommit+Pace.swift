@@ -1,3 +1,4 @@
+public import Domain
 /// How fast writes arrive, for `GroupCommit`'s choice to let a batch gather.
 ///
 /// Every commit writes each page it touched to the WAL, once, whatever the number of

@@ -1,3 +1,4 @@
+public import Domain
 import GRDB
 
 /// Named migrations, frozen once shipped: they use SQL and GRDB's schema API
@@ -178,6 +179,36 @@ enum Migrations {
                     DROP INDEX IF EXISTS checkResult_on_monitorId;
                     DROP INDEX IF EXISTS incident_on_monitorId;
                     DROP INDEX IF EXISTS alert_on_incidentId;
+                    """)
+        }
+        migrator.registerMigration("v6: platform operators") { db in
+            // Reloading the server-wide scripts is the platform operator's action, not a tenant admin's.
+            try db.execute(sql: "ALTER TABLE user ADD COLUMN platformOperator BOOLEAN NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v7: customer publicIds unique per organization") { db in
+            // A publicId taken in another organization is no longer refused (nor confirmed to exist):
+            // the table is rebuilt with UNIQUE (organizationId, publicId), SQLite's documented way to
+            // change a constraint (foreign keys are off during migrations and checked after).
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_v7 (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      publicId TEXT NOT NULL,
+                      organizationId INTEGER NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                      name TEXT NOT NULL,
+                      email TEXT,
+                      allowedCheckCountryCodes TEXT NOT NULL DEFAULT '[]',
+                      alertLocationThresholdCount INTEGER NOT NULL DEFAULT 1,
+                      createdAt INTEGER NOT NULL,
+                      updatedAt INTEGER NOT NULL,
+                      UNIQUE (organizationId, publicId));
+                    INSERT INTO customer_v7 (id, publicId, organizationId, name, email, allowedCheckCountryCodes,
+                                             alertLocationThresholdCount, createdAt, updatedAt)
+                      SELECT id, publicId, organizationId, name, email, allowedCheckCountryCodes,
+                             alertLocationThresholdCount, createdAt, updatedAt FROM customer;
+                    DROP TABLE customer;
+                    ALTER TABLE customer_v7 RENAME TO customer;
+                    CREATE INDEX customer_publicId ON customer (publicId);
                     """)
         }
         return migrator

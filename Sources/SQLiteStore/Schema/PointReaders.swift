@@ -1,3 +1,4 @@
+public import Domain
 import GRDB
 import Synchronization
 

@@ -1,6 +1,6 @@
 public import Logging
 public import ServiceLifecycle
-public import Store
+public import Domain
 
 /// Checkpoints the database's write-ahead log every `interval` in the background,
 /// so commits never carry a checkpoint's fsync. Run by `serve`, `worker` and `run`.

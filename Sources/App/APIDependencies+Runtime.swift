@@ -1,0 +1,12 @@
+public import API
+public import Engine
+
+extension APIDependencies {
+    /// Everything from one runtime (the worker settings shape triggered checks).
+    public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings()) {
+        self.init(
+            principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers,
+            scripts: ScriptService(library: runtime.library), history: runtime.history(settings: settings),
+            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database))
+    }
+}

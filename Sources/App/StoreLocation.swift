@@ -1,0 +1,17 @@
+public import Domain
+public import Foundation
+import SQLiteStore
+
+/// Where the database is: `--database`, else MAILMON_DATABASE, else the default file.
+public enum StoreLocation {
+    public static let defaultPath = "data/mailmon.sqlite"
+
+    public static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        flag ?? environment["MAILMON_DATABASE"] ?? defaultPath
+    }
+
+    /// The tokens and organizations of the database at `path` (for the CLI's `token` commands).
+    public static func openAccess(_ path: String) throws -> any AccessRepository {
+        try AppDatabase(path: path)
+    }
+}
