@@ -14,14 +14,6 @@ public struct LuaHostCall: Sendable {
     /// Argument `index` (0-based); `.nil` when absent, as in Lua.
     public subscript(index: Int) -> LuaValue { index < arguments.count ? arguments[index] : .nil }
 
-    /// Decodes argument `index` into `T`; the error names the argument and field.
-    public func decode<T: Decodable>(_ type: T.Type, at index: Int) throws -> T {
-        do {
-            return try LuaValueDecoder().decode(type, from: self[index])
-        } catch let error as DecodingError {
-            throw LuaHostError("argument #\(index + 1): \(error.luaDescription)")
-        }
-    }
 }
 
 /// An error a host function throws to have its message raised in Lua (catchable by `pcall`).

@@ -52,40 +52,6 @@ actor LuaSandbox {
         try await call(script, function, arguments) { (state, count) throws(LuaScriptError) in try state.resultValues(count: count) }
     }
 
-    /// Calls `function` of `script` and decodes its first result straight from the Lua stack.
-    func call<Result: Decodable & Sendable>(
-        _ script: String, _ function: String, _ arguments: [LuaValue], as type: Result.Type
-    ) async throws(LuaScriptError) -> Result {
-        try await call(script, function, arguments) { (state, count) throws(LuaScriptError) in
-            try Self.decode(type, state: state, count: count, script: script, function: function)
-        }
-    }
-
-    /// Calls `function` with `input` encoded straight into Lua, and decodes its first result.
-    func call<Input: Encodable & Sendable, Result: Decodable & Sendable>(
-        _ script: String, _ function: String, encoding input: Input, as type: Result.Type
-    ) async throws(LuaScriptError) -> Result {
-        try await call(script, function, start: { (state) throws(LuaScriptError) in
-            try state.start(script: script, function: function, encoding: input)
-        }) { (state, count) throws(LuaScriptError) in
-            try Self.decode(type, state: state, count: count, script: script, function: function)
-        }
-    }
-
-    private static func decode<Result: Decodable>(
-        _ type: Result.Type, state: LuaState, count: Int32, script: String, function: String
-    ) throws(LuaScriptError) -> Result {
-        do {
-            return try state.decodeResult(type, count: count)
-        } catch let error as DecodingError {
-            throw LuaScriptError(
-                kind: .conversion, script: script + ".lua",
-                message: "\(function) returned a value that is not a \(type): \(error.luaDescription)")
-        } catch {
-            throw LuaScriptError(kind: .conversion, script: script + ".lua", message: "\(function): \(error)")
-        }
-    }
-
     private func call<Output: Sendable>(
         _ script: String, _ function: String, _ arguments: [LuaValue],
         read: @escaping @Sendable (LuaState, Int32) throws(LuaScriptError) -> Output

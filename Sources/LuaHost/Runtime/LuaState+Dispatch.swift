@@ -51,8 +51,6 @@ extension LuaState {
         switch error {
         case let e as LuaHostError: e.description
         case let e as LuaScriptError: e.description
-        case let e as DecodingError: e.luaDescription
-        case let e as EncodingError: e.luaDescription
         case is CancellationError: "cancelled"
         default: String(describing: error)
         }

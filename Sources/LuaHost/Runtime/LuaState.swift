@@ -137,28 +137,6 @@ final class LuaState {
         return try startPushed(arguments)
     }
 
-    /// Starts `function` of `script` with one argument encoded straight into the program.
-    func start<Input: Encodable>(script: String, function: String, encoding input: Input) throws(LuaScriptError) -> Step {
-        let index = try resolve(FunctionKey(script: script, function: function))
-        try prepare()
-        lua_rawgeti(L, Self.functionsSlot, index)
-        program.reset()
-        do {
-            do {
-                try LuaProgramEncoder(program: program).encode(input)
-            } catch is LuaProgramEncoder.OutOfOrder {
-                program.reset()
-                program.append(try LuaValueEncoder().encode(input))
-            }
-        } catch {
-            lua_settop(L, Self.threadSlot)
-            let text = (error as? EncodingError)?.luaDescription ?? "\(error)"
-            throw LuaScriptError(kind: .conversion, script: script + ".lua", message: "the argument of \(function) cannot be encoded: \(text)")
-        }
-        try build()
-        return try transfer(resumeArguments: -1)
-    }
-
     /// The results of the call that just returned, as values.
     func resultValues(count: Int32) throws(LuaScriptError) -> [LuaValue] {
         let base = lua_gettop(thread) - count
@@ -172,12 +150,6 @@ final class LuaState {
             }
         }
         return values
-    }
-
-    /// The first result of the call that just returned, decoded straight from the stack.
-    func decodeResult<T: Decodable>(_ type: T.Type, count: Int32) throws -> T {
-        guard count > 0 else { return try LuaValueDecoder().decode(type, from: .nil) }
-        return try LuaStackDecoding.decode(type, from: thread, at: lua_gettop(thread) - count + 1)
     }
 
     func clearResults() { lua_settop(thread, 0) }

@@ -147,25 +147,6 @@ public final class ScriptLibrary: Sendable {
         }
     }
 
-    /// Calls `function` and decodes its first result as `Result`.
-    public func call<Result: Decodable & Sendable>(
-        _ script: String, _ function: String, _ arguments: [LuaValue] = [], as type: Result.Type
-    ) async throws(LuaScriptError) -> Result {
-        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
-            try await sandbox.call(script, function, arguments, as: type)
-        }
-    }
-
-    /// Encodes `input` as the one argument of `function` and decodes its first result,
-    /// both straight between Swift and the Lua stack.
-    public func call<Input: Encodable & Sendable, Result: Decodable & Sendable>(
-        _ script: String, _ function: String, with input: Input, as type: Result.Type
-    ) async throws(LuaScriptError) -> Result {
-        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
-            try await sandbox.call(script, function, encoding: input, as: type)
-        }
-    }
-
     // MARK: Internals
 
     /// The pool of the active generation; calls keep it for their whole run.

@@ -2,10 +2,6 @@
 /// (an open-ended `config` object, for example) and pass through unchanged.
 extension LuaValue: Codable {
     public init(from decoder: any Decoder) throws {
-        if let direct = decoder as? LuaValueDecoder.Cursor {
-            self = direct.value
-            return
-        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .nil
@@ -25,10 +21,6 @@ extension LuaValue: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        if let direct = encoder as? LuaValueEncoder.Cursor {
-            direct.store(self)
-            return
-        }
         switch self {
         case .nil:
             var c = encoder.singleValueContainer()
