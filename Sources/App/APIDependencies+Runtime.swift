@@ -7,6 +7,6 @@ extension APIDependencies {
         self.init(
             principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers,
             scripts: ScriptService(library: runtime.library), history: runtime.history(settings: settings),
-            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database))
+            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database, access: AccessPolicy(library: runtime.library)))
     }
 }

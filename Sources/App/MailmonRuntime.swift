@@ -38,8 +38,11 @@ public struct MailmonRuntime: Sendable {
         let admission = WriteAdmission(permits: writeConcurrency)
         return MailmonRuntime(
             database: database, library: library,
-            monitors: MonitorService(monitors: database, customers: database, policy: MonitorPolicy(library: library), admission: admission),
-            customers: CustomerService(customers: database, admission: admission), runner: runner, logger: logger)
+            monitors: MonitorService(
+                monitors: database, customers: database, policy: MonitorPolicy(library: library), access: AccessPolicy(library: library),
+                admission: admission),
+            customers: CustomerService(customers: database, access: AccessPolicy(library: library), admission: admission), runner: runner,
+            logger: logger)
     }
 
     public func executor(settings: WorkerSettings, clock: any WorkerClock = SystemClock()) -> CheckExecutor {

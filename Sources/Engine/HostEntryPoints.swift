@@ -7,5 +7,7 @@ public enum HostEntryPoints {
         MonitorPolicy.updateScript: ["decide"],
         PostCheckHook.script: ["decide"],
         PortRule.script: ["default_port"],
+        AccessPolicy.script: ["decide"],
+        PostCheckHook.fallbackScript: [PostCheckHook.fallbackFunction],
     ]
 }

@@ -14,7 +14,8 @@
 --     alerts  = { { channel = "email"|"sms"|"webhook"|"slack", to = "…", subject = "…", text = "…",
 --                   name = "…" (optional), incident = id | "type opened here" (optional) } } }
 -- In maintenance the host drops alerts; results and incidents are still stored.
--- If this script fails, the host records script:line and applies the same default rule in Swift.
+-- If this script fails, the host records script:line and runs lib/alerting's default_decision
+-- instead; if that fails too, nothing is opened or alerted for this check.
 local alerting = require "lib/alerting"
 
 local M = {

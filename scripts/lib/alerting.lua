@@ -45,7 +45,7 @@ local function append(list, items)
   for _, item in ipairs(items) do list[#list + 1] = item end
 end
 
---- The default rule (the host applies the same one in Swift when a hook fails).
+--- The default rule: the shipped hook's decision, and what the host runs when a hook fails.
 function M.default_decision(input)
   local decision = { open = {}, resolve = {}, alerts = {} }
   local monitor, result = input.monitor, input.result

@@ -2,9 +2,10 @@
 -- who may write, status normalization, defaults and bounds, config normalization.
 -- Change a rule here (and bump the version) to change it for both.
 local ports = require "lib/ports"
+local access = require "lib/access"
 
 local M = {
-  version = "1.2.0",
+  version = "1.3.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -20,15 +21,8 @@ function M.absent(value) return value == nil or value == null end
 
 local statuses = { active = "active", maintenance = "maintenance", disabled = "disabled", paused = "disabled", inactive = "disabled" }
 
---- nil, rejection when the actor may not write monitors of this customer (id) at all
-function M.write_forbidden(actor, customer_id)
-  if actor.globalSupporter then return reject(403, "Forbidden: global supporters have read-only access") end
-  if actor.role == "readonly" then return reject(403, "Forbidden: readonly users cannot change monitors") end
-  if actor.customerId ~= nil and customer_id ~= nil and actor.customerId ~= customer_id then
-    return reject(403, "Forbidden: token is scoped to another customer")
-  end
-  return nil
-end
+--- nil, rejection when the actor may not write monitors of this customer (id) at all (lib/access owns the rule)
+M.write_forbidden = access.write_forbidden
 
 function M.status(value)
   if M.absent(value) then return M.defaults.status end
@@ -66,7 +60,8 @@ end
 function M.name(value)
   if M.absent(value) or value:match("^%s*$") then return nil, "name is required" end
   if utf8.len(value) == nil or utf8.len(value) > 200 then return nil, "name must be valid UTF-8 of at most 200 characters" end
-  if value:find("%c") then return nil, "name must not contain control characters" end
+  -- ASCII controls (%c) and the C1 controls U+0080-U+009F (UTF-8 C2 80 - C2 9F)
+  if value:find("%c") or value:find("\xC2[\x80-\x9F]") then return nil, "name must not contain control characters" end
   return value
 end
 

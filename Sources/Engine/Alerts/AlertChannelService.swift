@@ -8,10 +8,12 @@ public import Domain
 public struct AlertChannelService: Sendable {
     let channels: any AlertRepository
     let customers: any CustomerRepository
+    let access: AccessPolicy
 
-    public init(channels: any AlertRepository, customers: any CustomerRepository) {
+    public init(channels: any AlertRepository, customers: any CustomerRepository, access: AccessPolicy) {
         self.channels = channels
         self.customers = customers
+        self.access = access
     }
 
     public func create(_ request: JSONRequestBody, actor: Principal) async throws -> AlertChannel {
@@ -19,7 +21,8 @@ public struct AlertChannelService: Sendable {
     }
 
     public func create(_ body: LuaValue, actor: Principal) async throws -> AlertChannel {
-        try Access.requireWrite(actor)
+        // The role first (before anything is looked up), on the actor's own scope.
+        try await access.require(.changeChannel, actor: actor, organizationId: actor.organizationId, customerId: actor.customerId)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
         guard let typeText = table["type"].stringValue, let type = AlertChannelType(rawValue: typeText), type == .webhook || type == .slack
         else { throw DomainError.badRequest("type must be webhook or slack") }
@@ -36,7 +39,7 @@ public struct AlertChannelService: Sendable {
             }
             guard let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId), customer.organizationId == actor.organizationId
             else { throw DomainError.notFound("Customer not found") }
-            if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
+            try await access.require(.changeChannel, actor: actor, organizationId: customer.organizationId, customerId: customer.id)
             customerId = customer.id
         }
         return try await channels.addAlertChannel(
@@ -50,14 +53,12 @@ public struct AlertChannelService: Sendable {
     }
 
     public func delete(_ id: String, actor: Principal) async throws {
-        try Access.requireWrite(actor)
+        try await access.require(.changeChannel, actor: actor, organizationId: actor.organizationId, customerId: actor.customerId)
         guard let number = Int64(id), number > 0 else { throw DomainError.badRequest("invalid alert channel id") }
         guard let channel = try await list(actor: actor).first(where: { $0.id == number }) else {
             throw DomainError.notFound("Alert channel not found")
         }
-        if let scope = actor.customerId, channel.customerId != scope {
-            throw DomainError.forbidden("Forbidden: this channel belongs to the whole organization")
-        }
+        try await access.require(.changeChannel, actor: actor, organizationId: channel.organizationId, customerId: channel.customerId)
         _ = try await channels.deleteAlertChannel(id: number, organizationId: actor.organizationId)
     }
 }

@@ -68,7 +68,7 @@ public struct MonitorHistoryService: Sendable {
     /// alerts) and returns it; 429 when the monitor was triggered moments ago.
     public func trigger(_ publicId: String, actor: Principal, now: Date = Date()) async throws -> RecordedCheck {
         let (monitor, customer) = try await monitors.get(publicId, actor: actor)
-        try Access.requireWrite(actor)
+        try await monitors.access.require(.triggerCheck, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
         if let wait = rateLimit.admit(monitor.id, now: now) {
             throw DomainError.rateLimited("Too Many Requests: this monitor was checked moments ago; retry in \(wait) s")
         }

@@ -5,11 +5,13 @@ public import Domain
 /// Customers: enough to use the product without touching the database.
 public struct CustomerService: Sendable {
     let customers: any CustomerRepository
+    let access: AccessPolicy
     /// Creates take their turn here (shared with `MonitorService`).
     let admission: WriteAdmission
 
-    public init(customers: any CustomerRepository, admission: WriteAdmission = WriteAdmission()) {
+    public init(customers: any CustomerRepository, access: AccessPolicy, admission: WriteAdmission = WriteAdmission()) {
         self.customers = customers
+        self.access = access
         self.admission = admission
     }
 
@@ -18,8 +20,7 @@ public struct CustomerService: Sendable {
     }
 
     public func create(_ body: LuaValue, actor: Principal) async throws -> Customer {
-        try Access.requireWrite(actor)
-        if actor.customerId != nil { throw DomainError.forbidden("Forbidden: a customer-scoped token cannot create customers") }
+        try await access.require(.createCustomer, actor: actor)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
         guard let name = table["name"].stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
             throw DomainError.badRequest("name is required: a string of 1-200 characters", field: "name")
@@ -64,10 +65,9 @@ public struct CustomerService: Sendable {
 
     public func get(_ identifier: String, actor: Principal) async throws -> Customer {
         guard let customer = try await CustomerLookup.find(
-            identifier, in: customers, organizationId: actor.globalSupporter ? nil : actor.organizationId),
-            Access.canRead(actor, organizationId: customer.organizationId, customerId: nil)
+            identifier, in: customers, organizationId: actor.globalSupporter ? nil : actor.organizationId)
         else { throw DomainError.notFound("Customer not found") }
-        if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
+        try await access.require(.readCustomer, actor: actor, organizationId: customer.organizationId, customerId: customer.id)
         return customer
     }
 

@@ -2,22 +2,24 @@ public import Foundation
 public import LuaHost
 public import Domain
 
-/// Monitors as the API sees them: access rules in Swift for reads and deletes,
-/// every create and update decided by the Lua policies, one write each.
+/// Monitors as the API sees them: reads and deletes asked of `policies/access`,
+/// every create and update decided by the monitor policies, one write each.
 public struct MonitorService: Sendable {
     let monitors: any MonitorRepository
     let customers: any CustomerRepository
     let policy: MonitorPolicy
+    let access: AccessPolicy
     /// Creates, updates and deletes take their turn here (shared with `CustomerService`).
     let admission: WriteAdmission
 
     public init(
-        monitors: any MonitorRepository, customers: any CustomerRepository, policy: MonitorPolicy,
+        monitors: any MonitorRepository, customers: any CustomerRepository, policy: MonitorPolicy, access: AccessPolicy,
         admission: WriteAdmission = WriteAdmission()
     ) {
         self.monitors = monitors
         self.customers = customers
         self.policy = policy
+        self.access = access
         self.admission = admission
     }
 
@@ -69,7 +71,7 @@ public struct MonitorService: Sendable {
     public func delete(_ publicId: String, actor: Principal) async throws {
         try await admission.admit {
             let monitor = try await readable(publicId, actor: actor)
-            try Access.requireWrite(actor)
+            try await access.require(.deleteMonitor, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
             guard try await monitors.deleteMonitor(id: monitor.id) else { throw DomainError.notFound("Monitor not found") }
         }
     }
@@ -97,22 +99,16 @@ public struct MonitorService: Sendable {
     }
 
     public func list(_ query: ListQuery, actor: Principal) async throws -> Page<(Monitor, customerName: String)> {
-        var organizationId: Int64? = actor.organizationId
-        if let requested = query.organizationId {
-            guard actor.globalSupporter || requested == actor.organizationId else {
-                throw DomainError.forbidden("Forbidden: organization \(requested) is not yours")
-            }
-            organizationId = requested
-        } else if actor.globalSupporter {
-            organizationId = nil
-        }
+        try await access.require(.listMonitors, actor: actor, organizationId: query.organizationId)
+        // A global supporter without a filter sees every organization; everyone else their own.
+        let organizationId: Int64? = query.organizationId ?? (actor.globalSupporter ? nil : actor.organizationId)
         var customerId = actor.customerId
         if let identifier = query.customer {
             let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: organizationId)
             guard let customer, organizationId == nil || customer.organizationId == organizationId else {
                 throw DomainError.notFound("Customer not found")
             }
-            if let scope = actor.customerId, scope != customer.id { throw DomainError.forbidden("Forbidden: token is scoped to another customer") }
+            try await access.require(.listMonitors, actor: actor, organizationId: query.organizationId, customerId: customer.id)
             customerId = customer.id
         }
         return try await monitors.monitors(
@@ -124,25 +120,8 @@ public struct MonitorService: Sendable {
             throw DomainError.badRequest("invalid monitor id: expected a UUID")
         }
         guard let monitor = try await monitors.monitor(publicId: uuid) else { throw DomainError.notFound("Monitor not found") }
-        guard Access.canRead(actor, organizationId: monitor.organizationId, customerId: monitor.customerId) else {
-            throw DomainError.forbidden("Forbidden: this monitor is not yours")
-        }
+        try await access.require(.readMonitor, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
         return monitor
-    }
-}
-
-/// Who may see and change what (reads and deletes; creates and updates ask the policies).
-public enum Access {
-    public static func canRead(_ actor: Principal, organizationId: Int64, customerId: Int64?) -> Bool {
-        if actor.globalSupporter { return true }
-        guard actor.organizationId == organizationId else { return false }
-        if let scope = actor.customerId, let customerId, scope != customerId { return false }
-        return true
-    }
-
-    public static func requireWrite(_ actor: Principal) throws {
-        if actor.globalSupporter { throw DomainError.forbidden("Forbidden: global supporters have read-only access") }
-        if actor.role == .readonly { throw DomainError.forbidden("Forbidden: readonly users cannot change this") }
     }
 }
 

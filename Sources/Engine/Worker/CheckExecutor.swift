@@ -63,8 +63,18 @@ public struct CheckExecutor: Sendable {
             decision = try await hook.decide(input)
         } catch {
             hookError = String(describing: error)
-            logger.error("post-check hook failed; the default rule decided", metadata: ["monitor": "\(monitor.publicId)", "error": "\(error)"])
-            decision = DefaultIncidentRule.decide(input)
+            let (fallback, fallbackError) = await hook.fallback(input)
+            decision = fallback
+            if let fallbackError {
+                hookError = "\(String(describing: error)); the default rule failed too: \(fallbackError)"
+                logger.error(
+                    "post-check hook and the default rule failed; nothing opened or alerted",
+                    metadata: ["monitor": "\(monitor.publicId)", "error": "\(hookError ?? "")"])
+            } else {
+                logger.error(
+                    "post-check hook failed; the default rule (lib/alerting) decided",
+                    metadata: ["monitor": "\(monitor.publicId)", "error": "\(error)"])
+            }
         }
         if monitor.fields.status == .maintenance { decision.alerts = [] }
         let outcome = CheckOutcome(

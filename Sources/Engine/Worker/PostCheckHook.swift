@@ -5,6 +5,9 @@ public import Domain
 /// `{ open = {{type=, message=}}, resolve = {id, …}, alerts = {{channel=, to=, subject=, text=, name=, incident=}} }`.
 public struct PostCheckHook: Sendable {
     public static let script = "hooks/post_check"
+    /// The default rule, in Lua: what decides when the hook fails.
+    public static let fallbackScript = "lib/alerting"
+    public static let fallbackFunction = "default_decision"
     let library: ScriptLibrary
 
     public init(library: ScriptLibrary) {
@@ -22,6 +25,22 @@ public struct PostCheckHook: Sendable {
         case .nil: return HookDecision()
         case .table(let table): return try HookDecision(lua: table)
         default: throw Self.contract("decide() must return a table or nil, got \(result.typeName)")
+        }
+    }
+
+    /// When the hook failed: the default rule of `lib/alerting` (`default_decision`), run in a
+    /// state of its own. If that fails too, the minimal rule: nothing opened, resolved or alerted
+    /// (the check is still recorded, with the hook's error). The error, if any, is returned.
+    public func fallback(_ input: HookInput) async -> (HookDecision, fallbackError: String?) {
+        do {
+            let result = try await library.call(Self.fallbackScript, Self.fallbackFunction, [try input.luaValue]).first ?? .nil
+            switch result {
+            case .nil: return (HookDecision(), nil)
+            case .table(let table): return (try HookDecision(lua: table), nil)
+            default: throw Self.contract("\(Self.fallbackFunction)() must return a table or nil, got \(result.typeName)")
+            }
+        } catch {
+            return (HookDecision(), String(describing: error))
         }
     }
 

@@ -1,0 +1,51 @@
+public import Domain
+public import LuaHost
+
+/// Asks `policies/access` (`decide(input)`) whether an actor may do something the monitor
+/// policies do not decide: read a monitor or customer, list, delete, check on demand, create
+/// customers, change alert channels. The rules are Lua's; a failing script fails the request
+/// (nothing is allowed by default).
+public struct AccessPolicy: Sendable {
+    public static let script = "policies/access"
+
+    public enum Action: String, Sendable {
+        case readMonitor = "read_monitor"
+        case readCustomer = "read_customer"
+        case listMonitors = "list_monitors"
+        case deleteMonitor = "delete_monitor"
+        case triggerCheck = "trigger_check"
+        case createCustomer = "create_customer"
+        case changeChannel = "change_channel"
+    }
+
+    let library: ScriptLibrary
+
+    public init(library: ScriptLibrary) {
+        self.library = library
+    }
+
+    /// Throws the policy's rejection (its status kept) unless the action is allowed on a thing of
+    /// `organizationId` and `customerId` (nil: organization-wide, or no filter when listing).
+    public func require(_ action: Action, actor: Principal, organizationId: Int64? = nil, customerId: Int64? = nil) async throws {
+        var target = LuaTable()
+        if let organizationId { target["organizationId"] = .integer(organizationId) }
+        if let customerId { target["customerId"] = .integer(customerId) }
+        let input = LuaValue.table(LuaTable(fields: ["action": .string(action.rawValue), "actor": actor.luaTable, "target": .table(target)]))
+        let result = try await library.call(Self.script, "decide", [input]).first ?? .nil
+        switch result {
+        case .nil:
+            return
+        case .table(let table):
+            guard let reject = table["reject"].tableValue else {
+                throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "decide() must return nil or {reject = …}")
+            }
+            let status = reject["status"].integerValue.map(Int.init) ?? 403
+            guard (400...499).contains(status) else {
+                throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "reject.status must be a 4xx status")
+            }
+            throw DomainError(.rejectedByPolicy(status: status), reject["message"].stringValue ?? "rejected by \(Self.script)")
+        default:
+            throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "decide() must return nil or a table, got \(result.typeName)")
+        }
+    }
+}
