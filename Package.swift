@@ -215,6 +215,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One suite written against Domain's repository protocols, run for every store (StoreKind).
+        .testTarget(
+            name: "RepositoryContractTests",
+            dependencies: ["Domain", "SQLiteStore", "MailmonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Domain", "SQLiteStore", "App", "LuaHost", "MailProbe", "Notifiers", "MailmonTestSupport"],

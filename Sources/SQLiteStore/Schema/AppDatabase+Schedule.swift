@@ -61,8 +61,13 @@ extension AppDatabase: ScheduleRepository {
                         ORDER BY nextCheckAt LIMIT 1
                         """, arguments: [status])
             }
+            // Among claimed rows still due (few: the checks in flight), the earliest time one is due again.
             let claimExpiry = try Int64.fetchOne(
-                db, sql: "SELECT max(nextCheckAt, claimedUntil) FROM monitor WHERE claimedUntil IS NOT NULL AND status IN \(Self.checkedStatuses) ORDER BY claimedUntil LIMIT 1")
+                db,
+                sql: """
+                    SELECT min(max(nextCheckAt, claimedUntil)) FROM monitor
+                    WHERE claimedUntil IS NOT NULL AND nextCheckAt IS NOT NULL AND status IN \(Self.checkedStatuses)
+                    """)
             return (unclaimed + [claimExpiry].compactMap { $0 }).min().map(StoredTime.date)
         }
     }
