@@ -22,6 +22,12 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "The platform's operator: may also reload the server-wide scripts over the API.") var `operator` = false
         @Option(help: "SQLite database file (env MAILMON_DATABASE).") var database: String?
 
+        func validate() throws {
+            if `operator`, role != .admin || globalSupporter {
+                throw ValidationError("--operator needs --role admin (and no --global-supporter): the operator administers the platform")
+            }
+        }
+
         func run() async throws {
             let store = try TokenCommand.store(database)
             _ = try await store.ensureDefaultOrganization(name: "Default organization")

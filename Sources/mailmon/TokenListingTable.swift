@@ -9,7 +9,7 @@ enum TokenListingTable {
         let header = ["ID", "PREFIX", "ROLE", "SCOPE", "ORGANIZATION", "USER", "CREATED"]
         let rows = tokens.map { token in
             [
-                String(token.id), token.prefix + "…", token.role.rawValue + (token.globalSupporter ? " (global supporter)" : ""),
+                String(token.id), token.prefix + "…", token.role.rawValue + (token.globalSupporter ? " (global supporter)" : "") + (token.platformOperator ? " (operator)" : ""),
                 token.customerId.map { "customer \($0)" } ?? "all customers", String(token.organizationId), token.userName,
                 Timestamp.format(token.createdAt),
             ]

@@ -184,6 +184,9 @@ enum Migrations {
         migrator.registerMigration("v6: platform operators") { db in
             // Reloading the server-wide scripts is the platform operator's action, not a tenant admin's.
             try db.execute(sql: "ALTER TABLE user ADD COLUMN platformOperator BOOLEAN NOT NULL DEFAULT 0")
+            // Whoever installed mailmon runs the platform: the first admin (the one printed on first start) becomes its operator.
+            try db.execute(
+                sql: "UPDATE user SET platformOperator = 1 WHERE id = (SELECT min(id) FROM user WHERE role = 'admin' AND globalSupporter = 0)")
         }
         migrator.registerMigration("v7: customer publicIds unique per organization") { db in
             // A publicId taken in another organization is no longer refused (nor confirmed to exist):
