@@ -17,6 +17,7 @@ run: build
 	$(SWIFT) run mailmon run --scripts $(SCRIPTS)
 
 test: deps
+	python3 tools/check-imports.py
 	$(SWIFT) test
 
 bench: deps

@@ -202,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "LuaHost", "MailmonTestSupport",
+                "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "MailmonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifiersTests",
-            dependencies: ["Notifiers", "Domain", "MailmonTestSupport"],
+            dependencies: ["Notifiers", "MailmonTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `mailmon` executable as a separate process (signals, restarts).

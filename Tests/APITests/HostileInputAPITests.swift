@@ -125,4 +125,41 @@ struct HostileInputAPITests {
             #expect(try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin).status == .ok, "the bootstrap admin")
         }
     }
+
+    @Test("a policy's runaway pattern match is refused at its line; three at once leave /health answering")
+    func runawayPattern() async throws {
+        try await withServer { fixture, client in
+            let path = fixture.scriptsDirectory + "/policies/monitor_create.lua"
+            let original = try String(contentsOfFile: path, encoding: .utf8)
+            let slow = original
+                .replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.8.0""#, options: .regularExpression)
+                .replacingOccurrences(of: "function M.decide(input)\n", with: "function M.decide(input)\n  local found = string.rep('a', 300):find('.-.-.-b')\n")
+            try slow.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin).status == .ok)
+            let line = try #require(slow.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("'.-.-.-b'") }) + 1
+            let body = #"{"customerId": "\#(Self.customer)", "name": "x", "hostname": "mail.example.com"}"#
+            try await withThrowingTaskGroup(of: (String, Int, String).self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        let response = try await client.call(.post, "/api/imap-pop-monitors", token: fixture.admin, json: body)
+                        return ("create \(index)", Int(response.status.code), response.body["message"] as? String ?? "")
+                    }
+                }
+                group.addTask {
+                    let response = try await client.call(.get, "/health", token: nil)
+                    return ("health", Int(response.status.code), "")
+                }
+                for try await (name, status, message) in group {
+                    if name == "health" {
+                        #expect(status == 200)
+                    } else {
+                        #expect(status == 500, "\(name): \(message)")
+                        #expect(message.contains("policies/monitor_create.lua:\(line)") && message.contains("pattern too costly"), "\(name): \(message)")
+                    }
+                }
+            }
+            let list = try await client.call(.get, "/api/imap-pop-monitors", token: fixture.admin)
+            #expect(list.body["total"] as? Int == 0, "nothing half-written")
+        }
+    }
 }
