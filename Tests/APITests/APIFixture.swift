@@ -36,6 +36,15 @@ struct APIFixture {
     }
 
     static var shippedScripts: String { ShippedScripts.path }
+
+    /// The version a shipped script declares (`version = "1.2.0"`).
+    static func shippedVersion(_ name: String) throws -> String {
+        let source = try String(contentsOfFile: "\(shippedScripts)/\(name).lua", encoding: .utf8)
+        guard let range = source.range(of: #"version = "[0-9.]+""#, options: .regularExpression) else {
+            throw TestSupportError("\(name).lua declares no version")
+        }
+        return String(source[range].dropFirst(#"version = ""#.count).dropLast())
+    }
 }
 
 extension TestClientProtocol {

@@ -45,7 +45,7 @@ struct MonitorAPITests {
             #expect(UUID(uuidString: body["publicId"] as? String ?? "") != nil)
             let created = body["createdAt"] as? String ?? ""
             #expect(created.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil)
-            #expect(body["policyVersion"] as? String == "policies/monitor_create@1.3.0")
+            #expect(body["policyVersion"] as? String == "policies/monitor_create@\(try APIFixture.shippedVersion("policies/monitor_create"))")
         }
     }
 
@@ -210,7 +210,7 @@ struct MonitorAPITests {
             let aliased = try await client.call(
                 .patch, path, token: fixture.admin, json: #"{"imapPopConfig": null, "config": {"protocol": "pop3", "user": "u"}}"#)
             #expect(aliased.status == .ok && (aliased.body["imapPopConfig"] as? [String: Any])?["protocol"] as? String == "pop3")
-            #expect(aliased.body["policyVersion"] as? String == "policies/monitor_update@1.4.0")
+            #expect(aliased.body["policyVersion"] as? String == "policies/monitor_update@\(try APIFixture.shippedVersion("policies/monitor_update"))")
         }
     }
 
@@ -326,7 +326,7 @@ struct MonitorAPITests {
             let create = (scripts.body["scripts"] as? [[String: Any]])?.first { $0["name"] as? String == "policies/monitor_create" }
             let digest = try #require(create?["sha256"] as? String)
             #expect(digest.count == 64 && digest.allSatisfy(\.isHexDigit))
-            #expect(create?["version"] as? String == "1.3.0")
+            #expect(create?["version"] as? String == (try APIFixture.shippedVersion("policies/monitor_create")))
         }
     }
 }

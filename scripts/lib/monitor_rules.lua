@@ -5,7 +5,7 @@ local ports = require "lib/ports"
 local access = require "lib/access"
 
 local M = {
-  version = "1.3.0",
+  version = "1.4.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -94,6 +94,12 @@ end
 -- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
 local config_keys = { "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions" }
 local tls_option_keys = { "rejectUnauthorized" }
+-- The JSON type of each key (the host has already refused arrays where an object belongs).
+local config_types = {
+  protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
+  tlsOptions = "table",
+}
+local type_names = { string = "a string", boolean = "a boolean", table = "an object" }
 
 local function key_set(keys)
   local set = {}
@@ -121,7 +127,17 @@ function M.config(value, field)
   if unknown then
     return nil, string.format("%s.%s is not a known key (known: %s)", field, unknown, table.concat(config_keys, ", "))
   end
+  for _, key in ipairs(config_keys) do
+    local value = c[key]
+    if not M.absent(value) and type(value) ~= config_types[key] then
+      return nil, string.format("%s.%s must be %s", field, key, type_names[config_types[key]])
+    end
+  end
   if not M.absent(c.tlsOptions) then
+    local reject_unauthorized = c.tlsOptions.rejectUnauthorized
+    if not M.absent(reject_unauthorized) and type(reject_unauthorized) ~= "boolean" then
+      return nil, field .. ".tlsOptions.rejectUnauthorized must be a boolean"
+    end
     unknown = M.first_unknown_key(c.tlsOptions, tls_option_key_set)
     if unknown then
       return nil, string.format("%s.tlsOptions.%s is not a known key (known: %s)", field, unknown, table.concat(tls_option_keys, ", "))
@@ -164,6 +180,8 @@ function M.selftest()
   assert(select(2, M.config({ tlsOption = { rejectUnauthorized = false } })):find("imapPopConfig.tlsOption is not a known key", 1, true))
   assert(select(2, M.config({ tlsOptions = { rejectUnauthorised = false } }, "config")):find("config.tlsOptions.rejectUnauthorised", 1, true) == 1)
   assert(select(2, M.config({ mailbox = "" })) ~= nil)
+  assert(select(2, M.config({ tls = "yes" })) == "imapPopConfig.tls must be a boolean")
+  assert(select(2, M.config({ tlsOptions = { rejectUnauthorized = 0 } })) == "imapPopConfig.tlsOptions.rejectUnauthorized must be a boolean")
 end
 
 return M

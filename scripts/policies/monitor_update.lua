@@ -5,7 +5,7 @@
 local rules = require "lib/monitor_rules"
 
 local M = {
-  version = "1.4.0",
+  version = "1.5.0",
   description = "Update policy for IMAP/POP monitors",
 }
 

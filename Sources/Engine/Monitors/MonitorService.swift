@@ -56,7 +56,11 @@ public struct MonitorService: Sendable {
         for _ in 0..<Self.updateAttempts {
             let current = try await readable(publicId, actor: actor)
             let decision = try await policy.decideUpdate(request: body, actor: actor, current: current)
-            guard decision.customerId == current.customerId else { throw DomainError.badRequest("a monitor cannot move to another customer") }
+            // Whether a body may name another customer is the policy's rule (it refuses with a 400);
+            // the store cannot move a monitor, so a policy that decides a move broke the contract.
+            guard decision.customerId == current.customerId else {
+                throw MonitorPolicy.contract(MonitorPolicy.updateScript, "monitor.customerId must stay \(current.customerId): monitors do not move between customers")
+            }
             switch try await monitors.updateMonitor(id: current.id, fields: decision.fields, at: Date(), ifUpdatedAt: current.updatedAt) {
             case .updated(let monitor): return monitor
             case .notFound: throw DomainError.notFound("Monitor not found")
