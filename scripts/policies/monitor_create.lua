@@ -5,7 +5,7 @@
 local rules = require "lib/monitor_rules"
 
 local M = {
-  version = "1.4.0",
+  version = "1.5.0",
   description = "Create policy for IMAP/POP monitors (Uptimeify-compatible rules)",
 }
 
@@ -15,13 +15,9 @@ function M.decide(input)
   if forbidden then return forbidden end
 
   if rules.absent(request.customerId) then return rules.reject(400, "customerId is required") end
-  local id = request.customerId
-  if math.type(id) == "integer" then
-    if id < 1 then return rules.reject(400, "Invalid customer identifier") end
-  elseif not mailmon.validate.uuid(id) then
-    return rules.reject(400, "Invalid customer identifier: expected a numeric id or a UUID")
-  end
-  local customer = mailmon.store.find_customer(actor.organizationId, id)
+  -- The host parses the identifier's forms (a positive id or a UUID); an invalid one comes back with why.
+  local customer, invalid = mailmon.store.find_customer(actor.organizationId, request.customerId)
+  if invalid then return rules.reject(400, invalid) end
   if customer == nil then return rules.reject(404, "Customer not found") end
   forbidden = rules.write_forbidden(actor, customer.id)
   if forbidden then return forbidden end

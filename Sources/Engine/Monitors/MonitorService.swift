@@ -129,14 +129,35 @@ public struct MonitorService: Sendable {
     }
 }
 
-/// A customer by numeric id or public UUID.
+/// A customer by numeric id or public UUID: the one place these forms are parsed (the API's
+/// paths and filters, and `mailmon.store.find_customer` for the policies).
 public enum CustomerLookup {
+    public static let invalidIdentifier = "Invalid customer identifier: expected a numeric id or a UUID"
+
+    /// The lookup a value names: a positive integer id, or a UUID (as text); nil for anything else.
+    static func identifier(_ value: LuaValue) -> CustomerIdentifier? {
+        switch value {
+        case .integer(let id) where id > 0: .id(id)
+        case .string(let text): Int64(text).flatMap { $0 > 0 ? .id($0) : nil } ?? UUID(text: text).map(CustomerIdentifier.publicId)
+        default: nil
+        }
+    }
+
+    enum CustomerIdentifier {
+        case id(Int64)
+        case publicId(UUID)
+    }
+
+    static func find(_ identifier: CustomerIdentifier, in customers: any CustomerRepository, organizationId: Int64?) async throws -> Customer? {
+        switch identifier {
+        case .id(let id): try await customers.customer(id: id)
+        case .publicId(let uuid): try await customers.customer(publicId: uuid, organizationId: organizationId)
+        }
+    }
+
     /// `organizationId`: where a publicId is looked up (publicIds are unique per organization); nil for any.
     public static func find(_ identifier: String, in customers: any CustomerRepository, organizationId: Int64?) async throws -> Customer? {
-        if let id = Int64(identifier), id > 0 { return try await customers.customer(id: id) }
-        guard let uuid = UUID(text: identifier) else {
-            throw DomainError.badRequest("invalid customer identifier: expected a numeric id or a UUID")
-        }
-        return try await customers.customer(publicId: uuid, organizationId: organizationId)
+        guard let parsed = Self.identifier(.string(identifier)) else { throw DomainError.badRequest(invalidIdentifier) }
+        return try await find(parsed, in: customers, organizationId: organizationId)
     }
 }

@@ -31,14 +31,9 @@ extension LuaHostFunctions {
         var functions = LuaHostFunctions()
         functions.registerAsync("mailmon.store.find_customer") { call in
             guard let organizationId = call[0].integerValue else { throw LuaHostError("argument #1: organization id expected") }
-            let customer: Customer?
-            switch call[1] {
-            case .integer(let id): customer = try await customers.customer(id: id)
-            case .string(let text):
-                guard let uuid = UUID(text: text) else { return [.nil] }
-                customer = try await customers.customer(publicId: uuid, organizationId: organizationId)
-            default: throw LuaHostError("argument #2: customer id (integer) or UUID (string) expected")
-            }
+            // The identifier's forms are the host's to parse (CustomerLookup): an invalid one is nil and why.
+            guard let identifier = CustomerLookup.identifier(call[1]) else { return [.nil, .string(CustomerLookup.invalidIdentifier)] }
+            let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: organizationId)
             guard let customer, customer.organizationId == organizationId else { return [.nil] }
             return [customer.luaTable]
         }
