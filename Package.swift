@@ -227,6 +227,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AppTests",
+            dependencies: ["App"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NotifiersTests",
             dependencies: ["Notifiers", "MailmonTestSupport"],
             swiftSettings: swiftSettings

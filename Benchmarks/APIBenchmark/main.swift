@@ -4,6 +4,7 @@
 // shipped Lua policy, written in a transaction). Requests/s and p50/p99 latency per route, the
 // server's CPU per request; the bar (create ≥ 1,500 req/s with p99 ≤ 25 ms, list ≥ 2,000 req/s)
 // is reported as PASS/FAIL. Exit status 1 if wrk saw errors or non-2xx answers.
+import App
 import Engine
 import Foundation
 

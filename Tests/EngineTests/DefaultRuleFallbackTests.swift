@@ -34,7 +34,7 @@ struct DefaultRuleFallbackTests {
         let shipped = try String(contentsOfFile: "\(f.directory)/scripts/lib/alerting.lua", encoding: .utf8)
         try await f.replaceScript(
             "lib/alerting",
-            with: shipped.replacingOccurrences(of: #"version = "1.0.0""#, with: #"version = "9.0.0""#)
+            with: shipped.replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.0.0""#, options: .regularExpression)
                 .replacingOccurrences(of: "local kind = result.category or \"unknown\"", with: "local kind = \"replaced-\" .. (result.category or \"unknown\")"))
         try await f.scheduler.scheduleNew()
         f.clock.advance(5)
@@ -54,7 +54,7 @@ struct DefaultRuleFallbackTests {
         let shipped = try String(contentsOfFile: "\(f.directory)/scripts/lib/alerting.lua", encoding: .utf8)
         try await f.replaceScript(
             "lib/alerting",
-            with: shipped.replacingOccurrences(of: #"version = "1.0.0""#, with: #"version = "9.0.1""#)
+            with: shipped.replacingOccurrences(of: #"version = "[0-9.]+""#, with: #"version = "9.0.1""#, options: .regularExpression)
                 .replacingOccurrences(of: "function M.default_decision(input)\n", with: "function M.default_decision(input)\n  error(\"rule broken\")\n"))
         try await f.scheduler.scheduleNew()
         f.clock.advance(5)

@@ -19,7 +19,7 @@
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.0.0",
+  version = "1.0.1",
   description = "Default post-check rule: open after N consecutive failures, resolve on success, certificate expiry",
 }
 

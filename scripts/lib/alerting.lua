@@ -1,6 +1,6 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.0.0",
+  version = "1.0.1",
   description = "Incident and alert helpers for post-check hooks",
 }
 

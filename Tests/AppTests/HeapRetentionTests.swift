@@ -1,8 +1,4 @@
-import SQLiteStore
-import Domain
-import Notifiers
-import App
-import Engine
+@testable import App
 import Foundation
 import Testing
 
