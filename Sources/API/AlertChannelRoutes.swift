@@ -12,7 +12,7 @@ struct AlertChannelRoutes {
             return Response.json(.created) { Self.write(channel, into: &$0) }
         }
         group.get("alert-channels") { _, context in
-            let channels = try await service.list(actor: try context.actor())
+            let channels = try await service.view(actor: try context.actor())
             return Response.json { json in
                 json.object { json in
                     json.key("items")

@@ -29,7 +29,7 @@ struct MonitorRoutes {
             }
         }
         group.get("imap-pop-monitors/:publicId") { _, context in
-            let (monitor, customer) = try await service.get(try context.parameters.require("publicId"), actor: try context.actor())
+            let (monitor, customer) = try await service.view(try context.parameters.require("publicId"), actor: try context.actor())
             return Response.json { ResourceJSON.monitor(monitor, into: &$0, customer: customer) }
         }
         group.patch("imap-pop-monitors/:publicId") { request, context in

@@ -73,6 +73,9 @@ struct PolicyOwnershipAPITests {
                 $0.replacingOccurrences(
                     of: #"  assert(M.decide { action = "delete_monitor", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)"#,
                     with: "")
+                .replacingOccurrences(
+                    of: #"  assert(M.decide { action = "read_secrets", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)"#,
+                    with: "")
             }
             let reloaded = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
             #expect(reloaded.status == .ok, "\(reloaded.body)")

@@ -3,7 +3,7 @@
 -- policies (creates and updates) both call these.
 -- actor: { role = "admin"|"member"|"readonly", globalSupporter, organizationId, customerId (token scope) }
 local M = {
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Role and scope rules shared by every policy",
 }
 
@@ -15,6 +15,13 @@ M.reject = reject
 function M.write_forbidden(actor, customer_id)
   if actor.globalSupporter then return reject(403, "Forbidden: global supporters have read-only access") end
   if actor.role == "readonly" then return reject(403, "Forbidden: readonly users cannot change this") end
+  return M.scope_forbidden(actor, customer_id)
+end
+
+--- nil, or the rejection when the actor may change nothing at all (global supporters) or nothing
+-- of customer `customer_id` (a token scoped to another), whatever its role.
+function M.scope_forbidden(actor, customer_id)
+  if actor.globalSupporter then return reject(403, "Forbidden: global supporters have read-only access") end
   if actor.customerId ~= nil and customer_id ~= nil and actor.customerId ~= customer_id then
     return reject(403, "Forbidden: token is scoped to another customer")
   end

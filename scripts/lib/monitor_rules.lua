@@ -5,13 +5,16 @@ local ports = require "lib/ports"
 local access = require "lib/access"
 
 local M = {
-  version = "1.4.0",
+  version = "1.5.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
 }
 
 local null = mailmon.null
+
+--- What a secret shows as to a token that cannot change it (the host masks with the same text).
+M.SECRET_MASK = "********"
 
 local function reject(status, message) return { reject = { status = status, message = message } } end
 M.reject = reject

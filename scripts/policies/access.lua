@@ -1,7 +1,8 @@
 -- policies/access.lua: decides every read, delete and change the monitor policies do not:
 -- reading a monitor or customer, deleting a monitor, checks on demand, customers and alert channels.
 -- input.action:   "read_monitor" | "read_customer" | "list_monitors" | "delete_monitor" | "trigger_check"
---                 | "create_customer" | "change_channel"
+--                 | "create_customer" | "change_channel" | "read_secrets" (see a monitor's password or a
+--                 channel's URL in clear; when refused, the host masks them)
 -- input.actor:    { role, globalSupporter, organizationId, customerId (token scope) }
 -- input.target:   { organizationId, customerId } of the thing (customerId nil: organization-wide);
 --                 for list_monitors, the organization and customer the request filters by (nil: none)
@@ -10,7 +11,7 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Access to monitors, customers, alert channels and checks on demand",
 }
 
@@ -37,6 +38,9 @@ function M.decide(input)
     if forbidden then return forbidden end
     if actor.customerId ~= nil then return reject(403, "Forbidden: a customer-scoped token cannot create customers") end
     return nil
+  elseif action == "read_secrets" then
+    -- Secrets are shown to whoever may change the thing, and masked for everyone else.
+    return access.write_forbidden(actor, target.customerId)
   elseif action == "change_channel" then
     local forbidden = access.write_forbidden(actor, target.customerId)
     if forbidden then return forbidden end
@@ -65,6 +69,9 @@ function M.selftest()
   assert(M.decide { action = "change_channel", actor = scoped, target = { organizationId = 1, customerId = 5 } } == nil)
   assert(M.decide { action = "list_monitors", actor = admin, target = { organizationId = 2 } }.reject.status == 403)
   assert(M.decide { action = "list_monitors", actor = supporter, target = { organizationId = 1 } } == nil)
+  assert(M.decide { action = "read_secrets", actor = admin, target = { organizationId = 1, customerId = 5 } } == nil)
+  assert(M.decide { action = "read_secrets", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
+  assert(M.decide { action = "read_secrets", actor = supporter, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
 end
 
 return M

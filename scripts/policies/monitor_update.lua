@@ -3,18 +3,17 @@
 -- Returns the whole monitor after the change, or a rejection. A readonly user may change
 -- only the status; global supporters nothing.
 local rules = require "lib/monitor_rules"
+local access = require "lib/access"
 
 local M = {
-  version = "1.5.0",
+  version = "1.6.0",
   description = "Update policy for IMAP/POP monitors",
 }
 
 function M.decide(input)
   local request, actor, current = input.request, input.actor, input.current
-  if actor.globalSupporter then return rules.reject(403, "Forbidden: global supporters have read-only access") end
-  if actor.customerId ~= nil and actor.customerId ~= current.customerId then
-    return rules.reject(403, "Forbidden: token is scoped to another customer")
-  end
+  local forbidden = access.scope_forbidden(actor, current.customerId)
+  if forbidden then return forbidden end
   if actor.role == "readonly" then
     -- any field but status, known or not, is a 403
     local other = rules.first_unknown_key(request, { status = true })
@@ -48,6 +47,11 @@ function M.decide(input)
   if not rules.absent(config) then
     monitor.config, problem = rules.config(config, field)
     if problem then return rules.reject(400, problem) end
+    -- A config sent without its password, or with the mask a token that cannot see it was shown,
+    -- keeps the stored password (a client can change the server or user without resending it).
+    if monitor.config.password == nil or monitor.config.password == rules.SECRET_MASK then
+      monitor.config.password = current.config.password
+    end
   end
   return { monitor = monitor }
 end

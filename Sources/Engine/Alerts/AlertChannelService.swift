@@ -46,6 +46,21 @@ public struct AlertChannelService: Sendable {
             organizationId: actor.organizationId, customerId: customerId, type: type, name: name, url: url, at: Date())
     }
 
+    /// The channels as the actor may see them: URLs (which carry keys) cut to scheme and host
+    /// unless the actor may change the channel (`policies/access` `read_secrets`).
+    public func view(actor: Principal) async throws -> [AlertChannel] {
+        var seesSecrets: [Int64?: Bool] = [:]
+        var visible: [AlertChannel] = []
+        for channel in try await list(actor: actor) {
+            if seesSecrets[channel.customerId] == nil {
+                seesSecrets[channel.customerId] = try await access.allows(
+                    .readSecrets, actor: actor, organizationId: channel.organizationId, customerId: channel.customerId)
+            }
+            visible.append(seesSecrets[channel.customerId] == true ? channel : channel.maskingSecrets())
+        }
+        return visible
+    }
+
     public func list(actor: Principal) async throws -> [AlertChannel] {
         let all = try await channels.alertChannels(organizationId: actor.organizationId, customerId: actor.customerId)
         guard actor.customerId == nil else { return all }

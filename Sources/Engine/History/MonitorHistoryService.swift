@@ -47,7 +47,7 @@ public struct MonitorHistoryService: Sendable {
     }
 
     public func details(_ publicId: String, query: DetailsQuery, actor: Principal, now: Date = Date()) async throws -> Details {
-        let (monitor, customer) = try await monitors.get(publicId, actor: actor)
+        let (monitor, customer) = try await monitors.view(publicId, actor: actor)
         func percent(_ days: Double) async throws -> Double? {
             let counts = try await statistics.uptime(monitorId: monitor.id, since: now.addingTimeInterval(-days * 86_400))
             guard counts.checks > 0 else { return nil }

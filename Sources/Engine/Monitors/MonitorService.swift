@@ -62,7 +62,7 @@ public struct MonitorService: Sendable {
                 throw MonitorPolicy.contract(MonitorPolicy.updateScript, "monitor.customerId must stay \(current.customerId): monitors do not move between customers")
             }
             switch try await monitors.updateMonitor(id: current.id, fields: decision.fields, at: Date(), ifUpdatedAt: current.updatedAt) {
-            case .updated(let monitor): return monitor
+            case .updated(let monitor): return try await visible(monitor, actor: actor)
             case .notFound: throw DomainError.notFound("Monitor not found")
             case .changedMeanwhile: continue
             }
@@ -80,7 +80,20 @@ public struct MonitorService: Sendable {
         }
     }
 
-    /// The monitor with its customer; 400 for a non-UUID, 404 unknown, 403 not yours.
+    /// The monitor with its customer as the actor may see it: its password masked unless the
+    /// actor may change the monitor (`policies/access` `read_secrets`).
+    public func view(_ publicId: String, actor: Principal) async throws -> (Monitor, Customer) {
+        let (monitor, customer) = try await get(publicId, actor: actor)
+        return (try await visible(monitor, actor: actor), customer)
+    }
+
+    /// The monitor as the actor may see it (see `view`).
+    public func visible(_ monitor: Monitor, actor: Principal) async throws -> Monitor {
+        try await access.allows(.readSecrets, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
+            ? monitor : monitor.maskingSecrets()
+    }
+
+    /// The monitor with its customer, secrets in clear (for the engine's own use: checks); 400 for a non-UUID, 404 unknown, 403 not yours.
     public func get(_ publicId: String, actor: Principal) async throws -> (Monitor, Customer) {
         let monitor = try await readable(publicId, actor: actor)
         guard let customer = try await customers.customer(id: monitor.customerId) else { throw DomainError.notFound("Customer not found") }
@@ -115,8 +128,19 @@ public struct MonitorService: Sendable {
             try await access.require(.listMonitors, actor: actor, organizationId: query.organizationId, customerId: customer.id)
             customerId = customer.id
         }
-        return try await monitors.monitors(
+        var page = try await monitors.monitors(
             MonitorQuery(organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage))
+        // Whether the actor sees secrets depends on its role and scope: asked once per customer on the page.
+        var seesSecrets: [Int64: Bool] = [:]
+        for index in page.items.indices {
+            let monitor = page.items[index].0
+            if seesSecrets[monitor.customerId] == nil {
+                seesSecrets[monitor.customerId] = try await access.allows(
+                    .readSecrets, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
+            }
+            if seesSecrets[monitor.customerId] == false { page.items[index].0 = monitor.maskingSecrets() }
+        }
+        return page
     }
 
     private func readable(_ publicId: String, actor: Principal) async throws -> Monitor {

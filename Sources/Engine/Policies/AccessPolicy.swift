@@ -16,12 +16,25 @@ public struct AccessPolicy: Sendable {
         case triggerCheck = "trigger_check"
         case createCustomer = "create_customer"
         case changeChannel = "change_channel"
+        /// Whether the actor sees a monitor's or channel's secrets in clear (else they are masked).
+        case readSecrets = "read_secrets"
     }
 
     let library: ScriptLibrary
 
     public init(library: ScriptLibrary) {
         self.library = library
+    }
+
+    /// Whether the action is allowed (a rejection is false; a failing script still throws).
+    public func allows(_ action: Action, actor: Principal, organizationId: Int64? = nil, customerId: Int64? = nil) async throws -> Bool {
+        do {
+            try await require(action, actor: actor, organizationId: organizationId, customerId: customerId)
+            return true
+        } catch let error as DomainError {
+            if case .rejectedByPolicy = error.kind { return false }
+            throw error
+        }
     }
 
     /// Throws the policy's rejection (its status kept) unless the action is allowed on a thing of
