@@ -8,10 +8,13 @@ import MailProbe
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check one mailbox now, like a monitoring plugin: exit 0 when ok, 2 when the check failed.",
+        abstract: "Check one mailbox now, as a monitoring plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
         discussion: """
+            The first line is the status with performance data (time, phases, messages, cert_days), as
+            Nagios, Icinga, Naemon and Checkmk read it; details follow on the next lines.
             Without --user the check stops after the greeting and capabilities (a reachability check).
             Without --port the port comes from the Lua rule in SCRIPTS/lib/ports.lua (imap 993/143, pop3 995/110).
+            Bad arguments and set-up errors (unreadable password file, scripts) exit 3 (UNKNOWN).
             """
     )
 
@@ -28,7 +31,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "IMAP mailbox to examine.") var mailbox: String = "INBOX"
     @Option(help: "Timeout in seconds for the whole check.") var timeout: Double = 30
     @Option(help: "The script directory (for the default-port rule).") var scripts: String = "scripts"
-    @Flag(help: "Print the result as JSON.") var json = false
+    @Flag(help: "Print the result as JSON (the exit code stays the plugin's).") var json = false
+    @Option(help: "WARNING when the check takes this many seconds or more.") var warning: Double?
+    @Option(help: "CRITICAL when the check takes this many seconds or more.") var critical: Double?
+    @Option(help: "WARNING when the certificate expires within this many days.") var certWarning: Int?
+    @Option(help: "CRITICAL when the certificate expires within this many days.") var certCritical: Int?
 
     func validate() throws {
         if tls && starttls { throw ValidationError("--tls and --starttls exclude each other") }
@@ -36,9 +43,35 @@ struct CheckCommand: AsyncParsableCommand {
         if (passwordFile != nil || passwordEnv != nil) && user == nil { throw ValidationError("a password needs --user") }
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be 1-65535") }
         guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300]") }
+        for (name, value) in [("--warning", warning), ("--critical", critical)] {
+            if let value, !(value > 0) { throw ValidationError("\(name) must be a number of seconds above 0") }
+        }
+        for (name, value) in [("--cert-warning", certWarning), ("--cert-critical", certCritical)] {
+            if let value, value < 0 { throw ValidationError("\(name) must be a number of days, 0 or more") }
+        }
     }
 
     func run() async throws {
+        let result: ProbeResult
+        do {
+            result = try await check()
+        } catch {
+            // A set-up error (password file, scripts, CA file) is UNKNOWN to a plugin host.
+            print("MAILMON UNKNOWN - \(error)")
+            throw ExitCode(PluginStatus.unknown.rawValue)
+        }
+        let thresholds = PluginThresholds(warning: warning, critical: critical, certWarning: certWarning, certCritical: certCritical)
+        if json {
+            print(String(decoding: try JSONEncoder.mailmon(pretty: true).encode(result), as: UTF8.self))
+        } else {
+            print(PluginOutput.statusLine(result, thresholds))
+            print(CheckReport.text(result))
+        }
+        let status = PluginOutput.status(result, thresholds)
+        if status != .ok { throw ExitCode(status.rawValue) }
+    }
+
+    private func check() async throws -> ProbeResult {
         let request = CheckRequest(
             mailProtocol: mailProtocol, host: host, port: port, tls: tls, starttls: starttls, user: user,
             password: try readPassword(), mailbox: mailbox, rejectUnauthorized: !insecure, timeoutSeconds: timeout)
@@ -55,13 +88,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let transport = try ProbeTransport(additionalTrustRootsFile: caFile)
         let runner = CheckRunner(probes: ProbeRegistry(transport: transport), ports: PortRule(library: handle))
-        let result = try await runner.run(request)
-        if json {
-            print(String(decoding: try JSONEncoder.mailmon(pretty: true).encode(result), as: UTF8.self))
-        } else {
-            print(CheckReport.text(result))
-        }
-        if !result.ok { throw ExitCode(2) }
+        return try await runner.run(request)
     }
 
     private func readPassword() throws -> String? {
