@@ -16,6 +16,7 @@
 #include <lua5.4/lualib.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <time.h>
 
 /* ---- 1. Macro wrappers ------------------------------------------------ */
 
@@ -95,9 +96,20 @@ typedef struct mm_context {
     mm_dispatch_fn dispatch;
     void *host;
     lua_State *host_thread; /* the only thread allowed to yield to the host */
+    /* time slice of a call run on the caller's thread: past this CLOCK_MONOTONIC instant
+       (0: never) the budget hook yields the host thread, and the host moves the rest of
+       the call to its own threads */
+    int64_t preempt_deadline_ns;
+    int32_t preempted;
 } mm_context;
 
 static inline mm_context *mm_ctx(lua_State *L) { return *(mm_context **)lua_getextraspace(L); }
+
+static inline int64_t mm_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + (int64_t)ts.tv_nsec;
+}
 static inline void mm_set_ctx(lua_State *L, mm_context *c) { *(mm_context **)lua_getextraspace(L) = c; }
 
 /* Runs the context's value program; leaves the built values on the stack. */
@@ -136,7 +148,17 @@ static inline void mm_budget_hook(lua_State *L, lua_Debug *ar) {
     mm_context *c = mm_ctx(L);
     if (!c->budget_exceeded) {
         c->budget_remaining -= c->hook_interval;
-        if (c->budget_remaining > 0) return;
+        if (c->budget_remaining > 0) {
+            /* Preemption: only the host thread, and only where Lua can yield (not inside a
+               C call such as a table.sort comparator, where the slice simply runs on). */
+            if (c->preempt_deadline_ns != 0 && L == c->host_thread && lua_isyieldable(L)
+                && mm_now_ns() >= c->preempt_deadline_ns) {
+                c->preempt_deadline_ns = 0;
+                c->preempted = 1;
+                lua_yield(L, 0);
+            }
+            return;
+        }
         c->budget_exceeded = 1;
     }
     lua_sethook(L, mm_budget_hook, LUA_MASKCOUNT, 1);

@@ -1,5 +1,5 @@
 import Foundation
-import LuaHost
+@testable import LuaHost
 import Synchronization
 import Testing
 
@@ -115,21 +115,44 @@ struct PatternBudgetTests {
 
     // MARK: Where scripts run
 
-    @Test("script code, synchronous host functions included, runs on the Lua threads")
-    func scriptsRunOnLuaThreads() async throws {
+    @Test("a call starts on the caller's thread; past its time slice the rest runs on the Lua threads")
+    func slowScriptsMoveToLuaThreads() async throws {
         let names = Mutex<[String]>([])
         var functions = LuaHostFunctions()
         functions.register("mailmon.test.thread") { _ in
-            names.withLock { $0.append(Thread.current.name ?? "") }
+            names.withLock { $0.append(LuaThreads.isCurrentThreadLuaThread ? "mailmon-lua-" : "caller") }
             return []
         }
-        let fixture = try await ScriptFixture(
-            ["t": "mailmon.test.thread()\n" + ScriptFixture.script("mailmon.test.thread() return 1")], functions: functions)
+        let body = """
+            mailmon.test.thread()
+            local x = 0
+            for i = 1, 1000000 do x = x + i end
+            mailmon.test.thread()
+            return 1
+            """
+        let fixture = try await ScriptFixture(["t": ScriptFixture.script(body)], functions: functions)
         defer { fixture.remove() }
         #expect(try await fixture.library.call("t", "run") == [.integer(1)])
         let seen = names.withLock { $0 }
-        #expect(seen.count >= 2, "the main chunk and the call both ran")
-        #expect(seen.allSatisfy { $0.hasPrefix("mailmon-lua-") }, "ran on \(seen)")
+        #expect(seen.count == 2)
+        #expect(seen.first?.hasPrefix("mailmon-lua-") == false, "a call starts where it was made: \(seen)")
+        #expect(seen.last?.hasPrefix("mailmon-lua-") == true, "after a million iterations (past 1 ms) it runs on a Lua thread: \(seen)")
+    }
+
+    @Test("with no time slice every call runs on the Lua threads")
+    func noInlineSlice() async throws {
+        let names = Mutex<[String]>([])
+        var functions = LuaHostFunctions()
+        functions.register("mailmon.test.thread") { _ in
+            names.withLock { $0.append(LuaThreads.isCurrentThreadLuaThread ? "mailmon-lua-" : "caller") }
+            return []
+        }
+        var limits = LuaLimits()
+        limits.inlineSliceMicroseconds = 0
+        let fixture = try await ScriptFixture(["t": ScriptFixture.script("mailmon.test.thread() return 1")], limits: limits, functions: functions)
+        defer { fixture.remove() }
+        #expect(try await fixture.library.call("t", "run") == [.integer(1)])
+        #expect(names.withLock { $0 }.allSatisfy { $0.hasPrefix("mailmon-lua-") }, "\(names.withLock { $0 })")
     }
 
     @Test("more CPU-heavy calls than there are threads leave the cooperative pool free to run other tasks")

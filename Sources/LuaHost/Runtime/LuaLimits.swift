@@ -18,11 +18,15 @@ public struct LuaLimits: Sendable, Hashable {
     public var patternSteps: Int64
     /// Longest pattern (with special characters) those functions accept, in bytes.
     public var maxPatternLength: Int
-    /// Threads that run Lua, shared by every library with the same count. Scripts
-    /// never run on Swift's cooperative pool, where the server's request handlers
-    /// run: a slow script holds its own request and one of these threads, never the
-    /// server. Calls beyond it wait (asynchronously) for a free thread.
+    /// Threads that run Lua past its time slice, shared by every library with the same
+    /// count. Calls beyond it wait (asynchronously) for a free thread.
     public var scriptThreads: Int
+    /// How long a call's Lua work runs on the calling thread (Swift's cooperative pool,
+    /// which the server's request handlers share) before the rest moves to the
+    /// `scriptThreads`: most policy calls end in microseconds and never move; a slow
+    /// script holds its own request and a Lua thread, never the server. 0 runs every
+    /// call on the Lua threads.
+    public var inlineSliceMicroseconds: Int
 
     /// The default of `scriptThreads`: one per core, at least two.
     public static var defaultScriptThreads: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
@@ -34,8 +38,10 @@ public struct LuaLimits: Sendable, Hashable {
         maxStates: Int = 256,
         patternSteps: Int64 = 20_000_000,
         maxPatternLength: Int = 512,
-        scriptThreads: Int = LuaLimits.defaultScriptThreads
+        scriptThreads: Int = LuaLimits.defaultScriptThreads,
+        inlineSliceMicroseconds: Int = 1_000
     ) {
+        self.inlineSliceMicroseconds = inlineSliceMicroseconds
         self.memoryBytes = memoryBytes
         self.instructions = instructions
         self.hookInterval = hookInterval

@@ -3,9 +3,11 @@
 /// suspend here; the pool never hands a sandbox to a second caller meanwhile,
 /// and `busy` turns any reentrant use into a crash rather than a corrupted state.
 ///
-/// The Lua work itself never runs on the actor's (cooperative) thread: each
-/// synchronous slice, from a start or resume to the next yield or the results,
-/// runs on `LuaThreads` while the actor awaits it (see there why).
+/// Each synchronous slice of Lua work, from a start or resume to the next yield or
+/// the results, starts on the caller's (cooperative) thread with a time slice of
+/// `LuaLimits.inlineSliceMicroseconds`; a slice that runs past it is preempted by
+/// the budget hook and goes on on `LuaThreads` while the actor awaits it (see
+/// there why). Most calls end well inside the slice and never change threads.
 actor LuaSandbox {
     private var state: LuaState
     private let scripts: [ScriptSource]
@@ -86,6 +88,7 @@ actor LuaSandbox {
     private enum Slice<Output: Sendable>: Sendable {
         case done(Output)
         case awaiting(function: Int, call: LuaHostCall)
+        case preempted
     }
 
     /// On a Lua thread: runs `step` (a start or a resume) and, when the call returned, reads its results.
@@ -99,6 +102,28 @@ actor LuaSandbox {
             return .done(try read(state, count))
         case .awaiting(let function, let call):
             return .awaiting(function: function, call: call)
+        case .preempted:
+            return .preempted
+        }
+    }
+
+    /// Runs `step` here with a time slice; if it runs past it, the rest runs on a Lua thread.
+    private func slice<Output: Sendable>(
+        _ handle: StateHandle, read: @escaping @Sendable (LuaState, Int32) throws(LuaScriptError) -> Output,
+        _ step: @escaping @Sendable (LuaState) throws(LuaScriptError) -> LuaState.Step
+    ) async throws(LuaScriptError) -> Slice<Output> {
+        if limits.inlineSliceMicroseconds > 0 {
+            handle.state.preempt(afterMicroseconds: limits.inlineSliceMicroseconds)
+            let inline = try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try step(handle.state) }
+            guard case .preempted = inline else { return inline }
+            return try await threads.run { () throws(LuaScriptError) in
+                handle.state.preempt(afterMicroseconds: 0)
+                return try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try handle.state.resumePreempted() }
+            }
+        }
+        return try await threads.run { () throws(LuaScriptError) in
+            handle.state.preempt(afterMicroseconds: 0)
+            return try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try step(handle.state) }
         }
     }
 
@@ -110,13 +135,13 @@ actor LuaSandbox {
         // does not touch it while a slice runs (it awaits the slice), and `busy`
         // keeps every other call out until this one ends.
         let handle = StateHandle(state)
-        var slice: Slice<Output> = try await threads.run { () throws(LuaScriptError) in
-            try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try start(handle.state) }
-        }
+        var slice: Slice<Output> = try await self.slice(handle, read: read, start)
         while true {
             switch slice {
             case .done(let output):
                 return output
+            case .preempted:
+                preconditionFailure("a preempted slice goes on on the Lua threads, it is not returned")
             case .awaiting(let function, let call):
                 let entry = hostFunctions.entries[function]
                 guard case .async(let body) = entry.body else { preconditionFailure("only asynchronous functions yield") }
@@ -128,14 +153,10 @@ actor LuaSandbox {
                 }
                 switch outcome {
                 case .success(let results):
-                    slice = try await threads.run { () throws(LuaScriptError) in
-                        try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try handle.state.resume(with: results) }
-                    }
+                    slice = try await self.slice(handle, read: read) { (state) throws(LuaScriptError) in try state.resume(with: results) }
                 case .failure(let error):
                     let message = "\(entry.path): \(LuaState.describe(error))"
-                    slice = try await threads.run { () throws(LuaScriptError) in
-                        try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try handle.state.resume(throwing: message) }
-                    }
+                    slice = try await self.slice(handle, read: read) { (state) throws(LuaScriptError) in try state.resume(throwing: message) }
                 }
             }
         }

@@ -19,6 +19,8 @@ final class LuaState {
         /// The call returned this many values; they are on top of the host thread until `clearResults()`.
         case returned(count: Int32)
         case awaiting(function: Int, call: LuaHostCall)
+        /// The call ran past its time slice on the caller's thread; `resumePreempted()` goes on.
+        case preempted
     }
 
     /// `L`'s stack holds the runtime's entries (1…4), the table of resolved script
@@ -194,6 +196,18 @@ final class LuaState {
         return try transfer(resumeArguments: -1)
     }
 
+    /// Lets the next slice run for `microseconds` before the budget hook yields it (0: never).
+    func preempt(afterMicroseconds microseconds: Int) {
+        context.pointee.preempted = 0
+        context.pointee.preempt_deadline_ns = microseconds > 0 ? mm_now_ns() + Int64(microseconds) * 1_000 : 0
+    }
+
+    /// Goes on with a call that was preempted (no values travel).
+    func resumePreempted() throws(LuaScriptError) -> Step {
+        lua_settop(L, Self.threadSlot)
+        return try transfer(resumeArguments: 0)
+    }
+
     /// Resumes the coroutine after an asynchronous host call returned `results`.
     func resume(with results: [LuaValue]) throws(LuaScriptError) -> Step {
         program.reset()
@@ -236,6 +250,10 @@ final class LuaState {
         case LUA_OK:
             return .returned(count: resultCount)
         case LUA_YIELD:
+            if context.pointee.preempted != 0 {
+                context.pointee.preempted = 0
+                return .preempted
+            }
             guard let request = pending else {
                 resetThread()
                 throw LuaScriptError(kind: .runtime, message: "coroutine.yield called outside a coroutine of the script")

@@ -25,6 +25,14 @@ final class LuaThreads: Sendable {
     private let queue: JobQueue
 
     private static let pools = Mutex<[Int: LuaThreads]>([:])
+    /// The system threads of every pool, to tell whether code runs on one.
+    private static let threadIDs = Mutex<Set<UInt>>([])
+
+    /// Whether the calling code runs on one of these threads.
+    static var isCurrentThreadLuaThread: Bool {
+        let current = UInt(pthread_self())
+        return threadIDs.withLock { $0.contains(current) }
+    }
 
     /// The process's threads for `count` (at least 1), started on first use.
     static func shared(count: Int) -> LuaThreads {
@@ -46,6 +54,8 @@ final class LuaThreads: Sendable {
             let thread = Thread {
                 // Named from inside: on Linux that also names the system thread (top, gdb, /proc).
                 Thread.current.name = name
+                let id = UInt(pthread_self())
+                _ = LuaThreads.threadIDs.withLock { $0.insert(id) }
                 queue.serve()
             }
             thread.name = name
