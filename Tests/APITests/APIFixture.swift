@@ -31,6 +31,19 @@ struct APIFixture {
             supporter: try await AccessTokens.create(in: runtime.database, role: .member, globalSupporter: true).token)
     }
 
+    /// A fresh fixture served live, with one customer (`publicId`, named Acme) made by its admin.
+    static func withCustomer(
+        _ publicId: String, _ body: @Sendable (APIFixture, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let fixture = try await APIFixture.make()
+        try await fixture.application.test(.live) { client in
+            let created = try await client.call(.post, "/api/customers", token: fixture.admin,
+                json: #"{"name": "Acme", "publicId": "\#(publicId)"}"#)
+            guard created.status == .created else { throw TestSupportError("customer not created: \(created.body)") }
+            try await body(fixture, client)
+        }
+    }
+
     var application: some ApplicationProtocol {
         Application(router: buildRouter(APIDependencies(runtime: runtime)))
     }

@@ -15,13 +15,7 @@ struct HostileInputAPITests {
     static let customer = "22222222-2222-4222-8222-222222222222"
 
     func withServer(_ body: @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
-        let fixture = try await APIFixture.make()
-        try await fixture.application.test(.live) { client in
-            let created = try await client.call(.post, "/api/customers", token: fixture.admin,
-                json: #"{"name": "Acme", "publicId": "\#(Self.customer)"}"#)
-            #expect(created.status == .created)
-            try await body(fixture, client)
-        }
+        try await APIFixture.withCustomer(Self.customer, body)
     }
 
     /// A create policy that returns, for the request's name, a monitor with one value broken.

@@ -15,13 +15,7 @@ struct PolicyOwnershipAPITests {
     static let customer = "33333333-3333-4333-8333-333333333333"
 
     func withServer(_ body: @Sendable (APIFixture, any TestClientProtocol) async throws -> Void) async throws {
-        let fixture = try await APIFixture.make()
-        try await fixture.application.test(.live) { client in
-            let created = try await client.call(.post, "/api/customers", token: fixture.admin,
-                json: #"{"name": "Acme", "publicId": "\#(Self.customer)"}"#)
-            #expect(created.status == .created)
-            try await body(fixture, client)
-        }
+        try await APIFixture.withCustomer(Self.customer, body)
     }
 
     func replace(_ fixture: APIFixture, _ name: String, _ edit: (String) -> String) throws {

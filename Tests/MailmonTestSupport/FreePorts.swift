@@ -4,28 +4,10 @@ import Foundation
 /// Something else may bind them before it does: for a port nothing may listen on, use `RefusedPort`.
 public enum FreePorts {
     public static func take(_ count: Int) throws -> [Int] {
-        var sockets: [Int32] = []
-        defer { sockets.forEach { close($0) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw TestSupportError("socket failed") }
-            sockets.append(fd)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-            }
-            guard bound == 0 else { throw TestSupportError("bind failed") }
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-            }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
-        }
-        return ports
+        // Held together, so the ports differ; released together, for the server to bind.
+        let held = try (0..<count).map { _ in try RefusedPort() }
+        defer { held.forEach { $0.close() } }
+        return held.map(\.port)
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:port.
