@@ -65,6 +65,15 @@ struct SecretMaskingAPITests {
                 let stored = patched.body["imapPopConfig"] as? [String: Any]
                 #expect(stored?["password"] as? String == Self.password && stored?["user"] as? String == "other@example.com", "\(patched.body)")
             }
+            // A member scoped to the customer may change its monitor (password in clear), not the
+            // organization-wide channel (URL masked).
+            let customerId = try #require((try await client.call(.get, "/api/customers/\(Self.customer)", token: fixture.admin)).body["id"] as? Int)
+            let scoped = try await AccessTokens.create(in: fixture.runtime.database, role: .member, customerId: Int64(customerId)).token
+            let (_, scopedMonitor) = try await raw(client, "/api/imap-pop-monitors/\(id)", token: scoped)
+            #expect(scopedMonitor.contains(Self.password))
+            let (_, scopedChannels) = try await raw(client, "/api/alert-channels", token: scoped)
+            #expect(!scopedChannels.contains("keykeykey") && scopedChannels.contains("https://hooks.example.com/********"), "\(scopedChannels)")
+
             let changed = try await client.call(.patch, "/api/imap-pop-monitors/\(id)", token: fixture.admin,
                 json: #"{"imapPopConfig": {"protocol": "imap", "user": "other@example.com", "password": "new-one", "tls": true}}"#)
             #expect((changed.body["imapPopConfig"] as? [String: Any])?["password"] as? String == "new-one")

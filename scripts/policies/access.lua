@@ -11,7 +11,7 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.1.0",
+  version = "1.2.0",
   description = "Access to monitors, customers, alert channels and checks on demand",
 }
 
@@ -39,8 +39,14 @@ function M.decide(input)
     if actor.customerId ~= nil then return reject(403, "Forbidden: a customer-scoped token cannot create customers") end
     return nil
   elseif action == "read_secrets" then
-    -- Secrets are shown to whoever may change the thing, and masked for everyone else.
-    return access.write_forbidden(actor, target.customerId)
+    -- Secrets are shown to whoever may change the thing, and masked for everyone else: a
+    -- customer-scoped token does not change what belongs to the whole organization.
+    local forbidden = access.write_forbidden(actor, target.customerId)
+    if forbidden then return forbidden end
+    if actor.customerId ~= nil and target.customerId == nil then
+      return reject(403, "Forbidden: this belongs to the whole organization")
+    end
+    return nil
   elseif action == "change_channel" then
     local forbidden = access.write_forbidden(actor, target.customerId)
     if forbidden then return forbidden end
@@ -72,6 +78,8 @@ function M.selftest()
   assert(M.decide { action = "read_secrets", actor = admin, target = { organizationId = 1, customerId = 5 } } == nil)
   assert(M.decide { action = "read_secrets", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
   assert(M.decide { action = "read_secrets", actor = supporter, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
+  assert(M.decide { action = "read_secrets", actor = scoped, target = { organizationId = 1 } }.reject.status == 403)
+  assert(M.decide { action = "read_secrets", actor = scoped, target = { organizationId = 1, customerId = 5 } } == nil)
 end
 
 return M
