@@ -8,6 +8,9 @@ public protocol AlertSender: Sendable {
 /// The senders by channel type; a type without one fails its deliveries with a clear reason.
 public struct AlertSenders: Sendable {
     var senders: [AlertChannelType: any AlertSender] = [:]
+    /// The longest one send may take: the relay's timeout, or the HTTP senders' 15 s.
+    public private(set) var longestSendSeconds: Double = Self.httpTimeoutSeconds
+    static let httpTimeoutSeconds: Double = 15
 
     public init() {}
 
@@ -20,7 +23,10 @@ public struct AlertSenders: Sendable {
     /// is configured, webhooks and Slack always.
     public static func configured(smtp: SmtpRelay?, sms: SmsGateway?) throws -> AlertSenders {
         var senders = AlertSenders()
-        if let smtp { senders[.email] = EmailSender(client: try SmtpClient(relay: smtp)) }
+        if let smtp {
+            senders[.email] = EmailSender(client: try SmtpClient(relay: smtp))
+            senders.longestSendSeconds = max(httpTimeoutSeconds, smtp.timeoutSeconds)
+        }
         if let sms { senders[.sms] = SmsSender(gateway: sms) }
         senders[.webhook] = WebhookSender(slack: false)
         senders[.slack] = WebhookSender(slack: true)

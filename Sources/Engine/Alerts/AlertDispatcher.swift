@@ -42,15 +42,25 @@ public struct AlertDispatcher: Service {
     /// Attempts every delivery due now, a few at a time; returns how many were attempted.
     @discardableResult
     public func deliverDue() async throws -> Int {
-        // Leased past any send's timeout: another worker never picks them up meanwhile.
-        let due = try await alerts.claimDueDeliveries(now: clock.now(), limit: 64, lease: 300)
+        let due = try await alerts.claimDueDeliveries(now: clock.now(), limit: Self.batch, lease: Self.lease(senders))
         await withTaskGroup(of: Void.self) { group in
             for (index, delivery) in due.enumerated() {
-                if index >= 8 { await group.next() }
+                if index >= Self.parallel { await group.next() }
                 group.addTask { await attempt(delivery) }
             }
         }
         return due.count
+    }
+
+    /// Deliveries claimed at once, and sent at once.
+    static let batch = 64
+    static let parallel = 8
+
+    /// Leased past the time the last of a batch may take to be sent (`batch / parallel` sends in a
+    /// row, each up to the longest send's timeout), and never under 5 minutes: another worker never
+    /// picks them up meanwhile, so a slow relay cannot make an alert go out twice.
+    static func lease(_ senders: AlertSenders) -> TimeInterval {
+        max(300, Double(batch / parallel) * senders.longestSendSeconds + 60)
     }
 
     func attempt(_ delivery: PendingDelivery) async {
