@@ -127,7 +127,7 @@ struct AccessMatrixAPITests {
             case .scopedToOwnCustomer:
                 MonitorRule(create: 201, get: 200, listCustomerB: 403, patchStatus: 200, patchName: 200, delete: 204)
             case .scopedToOtherCustomer:
-                MonitorRule(create: 403, get: 403, listCustomerB: 200, patchStatus: 403, patchName: 403, delete: 403)
+                MonitorRule(create: 403, get: 404, listCustomerB: 200, patchStatus: 404, patchName: 404, delete: 404)
             case .readonlyScopedToOwnCustomer:
                 MonitorRule(create: 403, get: 200, listCustomerB: 403, patchStatus: 200, patchName: 403, delete: 403)
             }
@@ -147,8 +147,8 @@ struct AccessMatrixAPITests {
             case .admin, .member: CustomerRule(create: 201, getA: 200, getB: 200, getOther: 404)
             case .readonly: CustomerRule(create: 403, getA: 200, getB: 200, getOther: 404)
             case .globalSupporter: CustomerRule(create: 403, getA: 200, getB: 200, getOther: 200)
-            case .scopedToOwnCustomer, .readonlyScopedToOwnCustomer: CustomerRule(create: 403, getA: 200, getB: 403, getOther: 404)
-            case .scopedToOtherCustomer: CustomerRule(create: 403, getA: 403, getB: 200, getOther: 404)
+            case .scopedToOwnCustomer, .readonlyScopedToOwnCustomer: CustomerRule(create: 403, getA: 200, getB: 404, getOther: 404)
+            case .scopedToOtherCustomer: CustomerRule(create: 403, getA: 404, getB: 200, getOther: 404)
             }
         }
     }
@@ -260,7 +260,7 @@ struct AccessMatrixAPITests {
                 #expect(got.body["publicId"] as? String == world.monitorA)
                 #expect((got.body["customer"] as? [String: Any])?["publicId"] as? String == world.customerA.publicId)
             } else {
-                #expect(got.body["statusCode"] as? Int == rule.get && got.body["statusMessage"] as? String == "Forbidden")
+                #expect(got.body["statusCode"] as? Int == rule.get && got.body["statusMessage"] as? String == "Not Found")
             }
 
             // Create for customer A; a refusal writes nothing.
@@ -368,15 +368,15 @@ struct AccessMatrixAPITests {
                 let customers = try await client.call(.get, "/api/customers?perPage=200", token: token)
                 #expect(Self.publicIds(customers.body) == viewer.customers)
 
-                // Another organization's monitor by publicId: 403 "not yours", history too.
+                // Another organization's monitor by publicId: 404, as for an id that does not exist, history too.
                 let got = try await client.call(.get, targetPath, token: token)
-                #expect(got.status == .forbidden, "\(got.body)")
-                #expect(got.body["statusCode"] as? Int == 403 && got.body["statusMessage"] as? String == "Forbidden")
+                #expect(got.status == .notFound, "\(got.body)")
+                #expect(got.body["statusCode"] as? Int == 404 && got.body["statusMessage"] as? String == "Not Found")
                 #expect(got.body["customer"] == nil && got.body["name"] == nil, "nothing of the monitor leaks")
                 for suffix in ["incident-history", "alert-history", "details", "details?range=week&granularity=raw"] {
                     let history = try await client.call(.get, "\(targetPath)/\(suffix)", token: token)
-                    #expect(history.status == .forbidden, "GET \(suffix): \(history.body)")
-                    #expect(history.body["statusCode"] as? Int == 403)
+                    #expect(history.status == .notFound, "GET \(suffix): \(history.body)")
+                    #expect(history.body["statusCode"] as? Int == 404)
                 }
 
                 // Another organization's customer: 404, by id and by UUID, also as a list filter.
@@ -391,16 +391,16 @@ struct AccessMatrixAPITests {
 
                 // Not even the status a readonly token may otherwise change.
                 let paused = try await client.call(.patch, targetPath, token: token, json: #"{"status": "disabled"}"#)
-                #expect(paused.status == .forbidden, "\(paused.body)")
-                #expect(try await client.call(.delete, targetPath, token: token).status == .forbidden)
+                #expect(paused.status == .notFound, "\(paused.body)")
+                #expect(try await client.call(.delete, targetPath, token: token).status == .notFound)
             }
 
             // The viewer's admin cannot change, delete or check it, nor create monitors for its customer.
             let renamed = try await client.call(.patch, targetPath, token: viewer.admin, json: #"{"name": "Hijacked"}"#)
-            #expect(renamed.status == .forbidden)
+            #expect(renamed.status == .notFound)
             let moved = try await client.call(.patch, targetPath, token: viewer.admin, json: #"{"customerId": \#(viewer.customer.id)}"#)
-            #expect(moved.status == .forbidden)
-            #expect(try await client.call(.post, "\(targetPath)/trigger-check", token: viewer.admin).status == .forbidden)
+            #expect(moved.status == .notFound)
+            #expect(try await client.call(.post, "\(targetPath)/trigger-check", token: viewer.admin).status == .notFound)
             for customer in ["\(target.customer.id)", "\"\(target.customer.publicId)\""] {
                 let created = try await client.call(
                     .post, "/api/imap-pop-monitors", token: viewer.admin, json: Self.monitorJSON(customer: customer, name: "Intruder"))
@@ -459,10 +459,10 @@ struct AccessMatrixAPITests {
         try await Self.withWorld { world, client in
             let path = "/api/imap-pop-monitors/\(world.otherMonitor)"
             for token in [world.scopedA, world.readonlyScopedA] {
-                #expect(try await client.call(.get, path, token: token).status == .forbidden)
-                #expect(try await client.call(.get, "\(path)/incident-history", token: token).status == .forbidden)
-                #expect(try await client.call(.patch, path, token: token, json: #"{"status": "disabled"}"#).status == .forbidden)
-                #expect(try await client.call(.delete, path, token: token).status == .forbidden)
+                #expect(try await client.call(.get, path, token: token).status == .notFound)
+                #expect(try await client.call(.get, "\(path)/incident-history", token: token).status == .notFound)
+                #expect(try await client.call(.patch, path, token: token, json: #"{"status": "disabled"}"#).status == .notFound)
+                #expect(try await client.call(.delete, path, token: token).status == .notFound)
                 let list = try await client.call(.get, "/api/imap-pop-monitors", token: token)
                 #expect(Self.publicIds(list.body) == [world.monitorA])
             }

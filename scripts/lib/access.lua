@@ -3,7 +3,7 @@
 -- policies (creates and updates) both call these.
 -- actor: { role = "admin"|"member"|"readonly", globalSupporter, organizationId, customerId (token scope) }
 local M = {
-  version = "1.1.0",
+  version = "1.2.0",
   description = "Role and scope rules shared by every policy",
 }
 
@@ -28,17 +28,14 @@ function M.scope_forbidden(actor, customer_id)
   return nil
 end
 
---- nil, or the rejection when the actor may not see a thing of `organization_id` / `customer_id`.
--- `hidden`: answer 404 instead of 403 (the thing is looked up by an identifier the caller chose).
-function M.read_forbidden(actor, organization_id, customer_id, what, hidden)
+--- nil, or the rejection when the actor may not see a thing of `organization_id` / `customer_id`:
+-- a 404, as for an id that does not exist, so that no answer confirms another organization's
+-- (or, to a customer-scoped token, another customer's) ids.
+function M.read_forbidden(actor, organization_id, customer_id, what)
   if actor.globalSupporter then return nil end
-  if actor.organizationId ~= organization_id then
-    if hidden then return reject(404, what .. " not found") end
-    return reject(403, "Forbidden: this " .. string.lower(what) .. " is not yours")
-  end
+  if actor.organizationId ~= organization_id then return reject(404, what .. " not found") end
   if actor.customerId ~= nil and customer_id ~= nil and actor.customerId ~= customer_id then
-    if hidden then return reject(403, "Forbidden: token is scoped to another customer") end
-    return reject(403, "Forbidden: this " .. string.lower(what) .. " is not yours")
+    return reject(404, what .. " not found")
   end
   return nil
 end

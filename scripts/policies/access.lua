@@ -11,7 +11,7 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.2.0",
+  version = "1.3.0",
   description = "Access to monitors, customers, alert channels and checks on demand",
 }
 
@@ -20,9 +20,9 @@ local reject = access.reject
 function M.decide(input)
   local action, actor, target = input.action, input.actor, input.target or {}
   if action == "read_monitor" then
-    return access.read_forbidden(actor, target.organizationId, target.customerId, "Monitor", false)
+    return access.read_forbidden(actor, target.organizationId, target.customerId, "Monitor")
   elseif action == "read_customer" then
-    return access.read_forbidden(actor, target.organizationId, target.customerId, "Customer", true)
+    return access.read_forbidden(actor, target.organizationId, target.customerId, "Customer")
   elseif action == "list_monitors" then
     if target.organizationId ~= nil and target.organizationId ~= actor.organizationId and not actor.globalSupporter then
       return reject(403, "Forbidden: organization " .. target.organizationId .. " is not yours")
@@ -64,10 +64,10 @@ function M.selftest()
   local scoped = { role = "member", globalSupporter = false, organizationId = 1, customerId = 5 }
   local supporter = { role = "member", globalSupporter = true, organizationId = 2 }
   assert(M.decide { action = "read_monitor", actor = admin, target = { organizationId = 1, customerId = 5 } } == nil)
-  assert(M.decide { action = "read_monitor", actor = admin, target = { organizationId = 2, customerId = 9 } }.reject.status == 403)
+  assert(M.decide { action = "read_monitor", actor = admin, target = { organizationId = 2, customerId = 9 } }.reject.status == 404)
   assert(M.decide { action = "read_customer", actor = admin, target = { organizationId = 2 } }.reject.status == 404)
   assert(M.decide { action = "read_monitor", actor = supporter, target = { organizationId = 1, customerId = 5 } } == nil)
-  assert(M.decide { action = "read_monitor", actor = scoped, target = { organizationId = 1, customerId = 6 } }.reject.status == 403)
+  assert(M.decide { action = "read_monitor", actor = scoped, target = { organizationId = 1, customerId = 6 } }.reject.status == 404)
   assert(M.decide { action = "delete_monitor", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
   assert(M.decide { action = "trigger_check", actor = supporter, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
   assert(M.decide { action = "create_customer", actor = scoped }.reject.status == 403)
