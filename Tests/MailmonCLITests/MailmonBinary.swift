@@ -3,6 +3,8 @@ import Domain
 import Notifiers
 import App
 import AsyncHTTPClient
+import Engine
+import LuaHost
 import Foundation
 import MailmonTestSupport
 import NIOCore
@@ -34,6 +36,15 @@ enum MailmonBinary {
     }
 
     static var shippedScripts: String { ShippedScripts.path }
+
+    /// The runtime on `directory`'s database (as the processes there open it), an admin and a customer.
+    static func runtimeWithCustomer(in directory: String) async throws -> (runtime: MailmonRuntime, admin: Principal, customer: Customer) {
+        let runtime = try await MailmonRuntime.open(databasePath: directory + "/mailmon.sqlite", scriptsDirectory: directory + "/scripts")
+        _ = try await runtime.database.ensureDefaultOrganization(name: "Org")
+        let admin = try await AccessTokens.create(in: runtime.database, role: .admin).principal
+        let customer = try await runtime.customers.create(["name": "Acme"], actor: admin)
+        return (runtime, admin, customer)
+    }
 
     /// Waits until `serve` printed its bootstrap token and listens on `port`; the token.
     static func bootstrapToken(of serve: ChildProcess, port: Int) async throws -> String {

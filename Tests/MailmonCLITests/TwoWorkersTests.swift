@@ -16,11 +16,7 @@ struct TwoWorkersTests {
     func twoDefaultWorkers() async throws {
         let directory = try MailmonBinary.workspace("mm-two-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let runtime = try await MailmonRuntime.open(
-            databasePath: directory + "/mailmon.sqlite", scriptsDirectory: directory + "/scripts")
-        _ = try await runtime.database.ensureDefaultOrganization(name: "Org")
-        let admin = try await AccessTokens.create(in: runtime.database, role: .admin).principal
-        let customer = try await runtime.customers.create(["name": "Acme"], actor: admin)
+        let (runtime, admin, customer) = try await MailmonBinary.runtimeWithCustomer(in: directory)
         // Accepts and never speaks: the check stays in flight for its whole timeout.
         let silentListener = try await HostileListener.start(.silent)
         let monitor = try await runtime.monitors.create(.table(LuaTable(fields: [

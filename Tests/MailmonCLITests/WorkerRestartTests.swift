@@ -17,11 +17,7 @@ struct WorkerRestartTests {
     func killAndRestart() async throws {
         let directory = try MailmonBinary.workspace("mm-cli-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let runtime = try await MailmonRuntime.open(
-            databasePath: directory + "/mailmon.sqlite", scriptsDirectory: directory + "/scripts")
-        _ = try await runtime.database.ensureDefaultOrganization(name: "Org")
-        let admin = try await AccessTokens.create(in: runtime.database, role: .admin).principal
-        let customer = try await runtime.customers.create(["name": "Acme"], actor: admin)
+        let (runtime, admin, customer) = try await MailmonBinary.runtimeWithCustomer(in: directory)
         func monitor(_ name: String, port: Int, email: String) async throws -> Monitor {
             try await runtime.monitors.create(.table(LuaTable(fields: [
                 "customerId": .integer(customer.id), "name": .string(name), "hostname": "127.0.0.1", "port": .integer(Int64(port)),
