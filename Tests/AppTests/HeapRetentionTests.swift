@@ -8,8 +8,10 @@ struct HeapRetentionTests {
     @Test("after it is applied, memory freed at the top of the heap is taken again without page faults")
     func freedMemoryStays() throws {
         #expect(HeapRetention.apply(environment: [:]) == HeapRetention.trimThresholdBytes)
-        // 8 MB in 64 KB blocks (2,048 pages): glibc's own threshold would give them back when freed.
-        let faults = Self.pageFaultsTakingAgain(blocks: 128, of: 64 << 10)
+        // 8 MB in 64 KB blocks (2,048 pages): glibc's own threshold would give them back when freed,
+        // and every measurement would then fault about 2,000 times. Other tests in this process
+        // share malloc's arenas and can disturb one measurement: the best of three is taken.
+        let faults = (0..<3).map { _ in Self.pageFaultsTakingAgain(blocks: 128, of: 64 << 10) }.min() ?? .max
         #expect(faults < 256, "\(faults) page faults taking 2,048 freed pages again")
     }
 

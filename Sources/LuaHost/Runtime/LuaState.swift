@@ -163,6 +163,10 @@ final class LuaState {
             lastResolved = (key, index)
             return index
         }
+        // The host's own lookup is never preempted: the call's time slice resumes after it.
+        let deadline = context.pointee.preempt_deadline_ns
+        context.pointee.preempt_deadline_ns = 0
+        defer { context.pointee.preempt_deadline_ns = deadline }
         guard case .returned(let count) = try start(.resolve, [.string(key.script), .string(key.function)]) else {
             resetThread()
             throw LuaScriptError(kind: .contract, message: "resolving \(key.function) yielded")
