@@ -114,7 +114,15 @@ actor LuaSandbox {
     ) async throws(LuaScriptError) -> Slice<Output> {
         if limits.inlineSliceMicroseconds > 0 {
             handle.state.preempt(afterMicroseconds: limits.inlineSliceMicroseconds)
-            let inline = try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try step(handle.state) }
+            let inline: Slice<Output>
+            do {
+                inline = try Self.slice(handle.state, read: read) { () throws(LuaScriptError) in try step(handle.state) }
+            } catch {
+                handle.state.preempt(afterMicroseconds: 0)
+                throw error
+            }
+            // No deadline outlives its slice: whatever runs on this state next sets its own.
+            handle.state.preempt(afterMicroseconds: 0)
             guard case .preempted = inline else { return inline }
             return try await threads.run { () throws(LuaScriptError) in
                 handle.state.preempt(afterMicroseconds: 0)
