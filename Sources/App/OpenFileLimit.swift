@@ -7,9 +7,12 @@ import Darwin
 /// The process's open-file limit: raised to the hard limit at start where the system allows,
 /// so connections, the database and outgoing checks have room (a limit of 1,024 is common).
 public enum OpenFileLimit {
+    /// The soft limit in force, raised to the hard limit on first use (nil if unknown).
+    public static let inForce: Int? = raise()
+
     /// Raises the soft limit to the hard limit; returns the soft limit in force afterwards (nil if unknown).
     @discardableResult
-    public static func raise() -> Int? {
+    static func raise() -> Int? {
         #if os(Linux)
         let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
         #else

@@ -92,7 +92,7 @@ struct ServerOptions: ParsableArguments {
     /// `listening`: the process serves the API, so its port is checked before anything opens.
     func withRuntime(listening: Bool = true, _ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
         HeapRetention.apply(environment: environment)
-        let openFiles = OpenFileLimit.raise()
+        let openFiles = OpenFileLimit.inForce
         let logger = Self.logger
         let file = try file()
         if listening {
@@ -108,8 +108,8 @@ struct ServerOptions: ParsableArguments {
     }
 
     func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) throws -> some ApplicationProtocol {
-        let limits = try resolvedLimits(file, openFiles: OpenFileLimit.raise())
-        let waiting = WaitingConnectionsHandle()
+        let limits = try resolvedLimits(file, openFiles: OpenFileLimit.inForce)
+        let waiting = WaitingConnections()
         return Application(
             router: buildRouter(APIDependencies(runtime: runtime, settings: file.worker ?? WorkerSettings())),
             server: limits.server(waiting: waiting),

@@ -3,13 +3,16 @@ import Synchronization
 
 /// Connections waiting for a request head, across every event loop: the ones the
 /// connection limit closes first, oldest first, when a new connection needs room.
-final class WaitingConnections: Sendable {
+/// One per server, shared by its connections' handlers and its connection limit.
+public final class WaitingConnections: Sendable {
     private struct State {
         var next = 0
         var waiting: [Int: (since: NIODeadline, channel: any Channel)] = [:]
     }
 
     private let state = Mutex(State())
+
+    public init() {}
 
     /// Registers a channel that now waits for a head; the token unregisters it.
     func add(_ channel: any Channel) -> Int {

@@ -49,14 +49,11 @@ public struct AlertChannelService: Sendable {
     /// The channels as the actor may see them: URLs (which carry keys) cut to scheme and host
     /// unless the actor may change the channel (`policies/access` `read_secrets`).
     public func view(actor: Principal) async throws -> [AlertChannel] {
-        var seesSecrets: [Int64?: Bool] = [:]
+        var secrets = access.secretsVisibility(for: actor)
         var visible: [AlertChannel] = []
         for channel in try await list(actor: actor) {
-            if seesSecrets[channel.customerId] == nil {
-                seesSecrets[channel.customerId] = try await access.allows(
-                    .readSecrets, actor: actor, organizationId: channel.organizationId, customerId: channel.customerId)
-            }
-            visible.append(seesSecrets[channel.customerId] == true ? channel : channel.maskingSecrets())
+            let clear = try await secrets.allowed(organizationId: channel.organizationId, customerId: channel.customerId)
+            visible.append(clear ? channel : channel.maskingSecrets())
         }
         return visible
     }

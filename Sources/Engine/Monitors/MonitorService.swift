@@ -89,8 +89,8 @@ public struct MonitorService: Sendable {
 
     /// The monitor as the actor may see it (see `view`).
     public func visible(_ monitor: Monitor, actor: Principal) async throws -> Monitor {
-        try await access.allows(.readSecrets, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
-            ? monitor : monitor.maskingSecrets()
+        var secrets = access.secretsVisibility(for: actor)
+        return try await secrets.allowed(organizationId: monitor.organizationId, customerId: monitor.customerId) ? monitor : monitor.maskingSecrets()
     }
 
     /// The monitor with its customer, secrets in clear (for the engine's own use: checks); 400 for a non-UUID, 404 unknown, 403 not yours.
@@ -130,15 +130,12 @@ public struct MonitorService: Sendable {
         }
         var page = try await monitors.monitors(
             MonitorQuery(organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage))
-        // Whether the actor sees secrets depends on its role and scope: asked once per customer on the page.
-        var seesSecrets: [Int64: Bool] = [:]
+        var secrets = access.secretsVisibility(for: actor)
         for index in page.items.indices {
             let monitor = page.items[index].0
-            if seesSecrets[monitor.customerId] == nil {
-                seesSecrets[monitor.customerId] = try await access.allows(
-                    .readSecrets, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
+            if try await !secrets.allowed(organizationId: monitor.organizationId, customerId: monitor.customerId) {
+                page.items[index].0 = monitor.maskingSecrets()
             }
-            if seesSecrets[monitor.customerId] == false { page.items[index].0 = monitor.maskingSecrets() }
         }
         return page
     }

@@ -37,6 +37,29 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// Whether the actor sees secrets in clear, asked once per organization and customer (a page
+    /// of monitors or channels shares a few).
+    public struct SecretsVisibility {
+        let access: AccessPolicy
+        let actor: Principal
+        private var answers: [String: Bool] = [:]
+
+        init(access: AccessPolicy, actor: Principal) {
+            self.access = access
+            self.actor = actor
+        }
+
+        public mutating func allowed(organizationId: Int64, customerId: Int64?) async throws -> Bool {
+            let key = "\(organizationId)/\(customerId.map(String.init) ?? "-")"
+            if let known = answers[key] { return known }
+            let answer = try await access.allows(.readSecrets, actor: actor, organizationId: organizationId, customerId: customerId)
+            answers[key] = answer
+            return answer
+        }
+    }
+
+    public func secretsVisibility(for actor: Principal) -> SecretsVisibility { SecretsVisibility(access: self, actor: actor) }
+
     /// Throws the policy's rejection (its status kept) unless the action is allowed on a thing of
     /// `organizationId` and `customerId` (nil: organization-wide, or no filter when listing).
     public func require(_ action: Action, actor: Principal, organizationId: Int64? = nil, customerId: Int64? = nil) async throws {
@@ -52,11 +75,7 @@ public struct AccessPolicy: Sendable {
             guard let reject = table["reject"].tableValue else {
                 throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "decide() must return nil or {reject = …}")
             }
-            let status = reject["status"].integerValue.map(Int.init) ?? 403
-            guard (400...499).contains(status) else {
-                throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "reject.status must be a 4xx status")
-            }
-            throw DomainError(.rejectedByPolicy(status: status), reject["message"].stringValue ?? "rejected by \(Self.script)")
+            throw PolicyRejection.error(reject, script: Self.script, defaultStatus: 403)
         default:
             throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "decide() must return nil or a table, got \(result.typeName)")
         }

@@ -33,11 +33,7 @@ public struct MonitorPolicy: Sendable {
         let version = scriptVersion.map { "\(script)@\($0)" } ?? script
         let result = results.first ?? .nil
         guard let table = result.tableValue else { throw Self.contract(script, "decide() must return a table, got \(result.typeName)") }
-        if let reject = table["reject"].tableValue {
-            let status = reject["status"].integerValue.map(Int.init) ?? 400
-            guard (400...499).contains(status) else { throw Self.contract(script, "reject.status must be a 4xx status") }
-            throw DomainError(.rejectedByPolicy(status: status), reject["message"].stringValue ?? "rejected by \(script)")
-        }
+        if let reject = table["reject"].tableValue { throw PolicyRejection.error(reject, script: script, defaultStatus: 400) }
         guard let monitor = table["monitor"].tableValue else { throw Self.contract(script, "decide() must return {monitor = …} or {reject = …}") }
         let decision = try PolicyDecision(monitor, script: script, version: version)
         try decision.checkInvariants(script: script)
