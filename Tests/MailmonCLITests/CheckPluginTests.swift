@@ -1,3 +1,4 @@
+import App
 import Foundation
 import MailmonTestSupport
 import Testing
@@ -85,5 +86,15 @@ struct CheckPluginTests {
         #expect(badThreshold.status == 3, "\(badThreshold.lines)")
         let missingFile = try check(["imap", "127.0.0.1", "--port", "\(dovecot.ports.imap)", "--user", "alice", "--password-file", "/nonexistent/pw"])
         #expect(missingFile.status == 3 && missingFile.statusLine.hasPrefix("MAILMON UNKNOWN - "), "\(missingFile.lines)")
+    }
+
+    @Test("mailmon --version prints the release")
+    func version() throws {
+        let directory = try TemporaryDirectory.make(prefix: "mm-version-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = try ChildProcess.spawn(try MailmonBinary.path(), ["--version"], outputPrefix: directory + "/version")
+        #expect(try process.waitForExit() == 0)
+        let output = try String(contentsOfFile: directory + "/version.out", encoding: .utf8)
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == MailmonVersion.current)
     }
 }
