@@ -10,11 +10,14 @@ public struct APIDependencies: Sendable {
     public var scripts: ScriptService
     public var history: MonitorHistoryService
     public var alertChannels: AlertChannelService
+    /// `/health`, `/ready` and `/metrics`.
+    public var operations: OperationsEndpoints
 
     public init(
         principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptService,
-        history: MonitorHistoryService, alertChannels: AlertChannelService
+        history: MonitorHistoryService, alertChannels: AlertChannelService, operations: OperationsEndpoints
     ) {
+        self.operations = operations
         self.principals = principals
         self.monitors = monitors
         self.customers = customers
@@ -24,11 +27,13 @@ public struct APIDependencies: Sendable {
     }
 }
 
-/// Builds the router: `/health` open, everything under `/api` behind the bearer token.
+/// Builds the router: `/health`, `/ready` and `/metrics` open (see `OperationsRoutes`), everything
+/// under `/api` behind the bearer token. Request metrics go to the process's swift-metrics factory.
 public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonRequestContext> {
     let router = Router(context: MailmonRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
-    router.get("health") { _, _ in Response.json { json in json.object { json in json.field("status", "ok") } } }
+    OperationsRoutes(endpoints: dependencies.operations).add(to: router)
     let api = router.group("api").add(middleware: BearerAuthMiddleware(principals: dependencies.principals))
     MonitorRoutes(service: dependencies.monitors).add(to: api)
     MonitorHistoryRoutes(service: dependencies.history).add(to: api)

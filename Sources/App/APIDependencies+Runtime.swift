@@ -3,10 +3,12 @@ public import Engine
 
 extension APIDependencies {
     /// Everything from one runtime (the worker settings shape triggered checks).
-    public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings()) {
+    /// `operations`: `/health`, `/ready` and `/metrics` (by default: this process serves only the API).
+    public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings(), operations: OperationsEndpoints? = nil) {
         self.init(
             principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers,
             scripts: ScriptService(library: runtime.library), history: runtime.history(settings: settings),
-            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database, access: AccessPolicy(library: runtime.library)))
+            alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database, access: AccessPolicy(library: runtime.library)),
+            operations: operations ?? runtime.operations(runsWorker: false))
     }
 }

@@ -1,9 +1,12 @@
-public import Domain
+import Domain
 public import Engine
+public import API
+public import Foundation
 public import Logging
 public import LuaHost
 import MailProbe
 public import Notifiers
+public import Prometheus
 public import SQLiteStore
 
 /// The assembled engine: the store, the script library with every host primitive, and the
@@ -16,23 +19,31 @@ public struct MailmonRuntime: Sendable {
     public let customers: CustomerService
     public let runner: CheckRunner
     public let logger: Logger
+    /// What checks, alerts and script calls count, into `exposition`'s registry.
+    public let metrics: MailmonMetrics
+    public let exposition: PrometheusExposition
+    /// Passwords handed to hooks as handles (see `SealedSecrets`).
+    public let sealed: SealedSecrets
 
     public static func open(
         databasePath: String, scriptsDirectory: String, limits: LuaLimits = LuaLimits(), logger: Logger = Logger(label: "mailmon"),
-        additionalTrustRootsFile: String? = nil, writeConcurrency: Int = WriteAdmission.defaultPermits
+        additionalTrustRootsFile: String? = nil, writeConcurrency: Int = WriteAdmission.defaultPermits,
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), perMonitorMetrics: Bool = true
     ) async throws -> MailmonRuntime {
         let database = try AppDatabase(path: databasePath)
+        let metrics = MailmonMetrics(factory: PrometheusExposition.factory(registry: metricsRegistry))
         let handle = ScriptLibraryHandle()
         let transport = try ProbeTransport(additionalTrustRootsFile: additionalTrustRootsFile)
         let runner = CheckRunner(probes: ProbeRegistry(transport: transport), ports: PortRule(library: handle))
         var functions = LuaHostFunctions.validators
         functions.merge(.storeReads(customers: database, monitors: database))
         functions.merge(.historyReads(database))
-        functions.merge(.checks(runner))
+        let sealed = SealedSecrets()
+        functions.merge(.checks(runner, sealed: sealed))
         functions.merge(.log(logger))
         let library = ScriptLibrary(
             directory: scriptsDirectory, limits: limits, hostFunctions: functions, ledger: StoredScriptLedger(versions: database),
-            required: HostEntryPoints.required, logger: logger)
+            required: HostEntryPoints.required, logger: logger, observer: metrics)
         handle.set(library)
         try await library.reload()
         let admission = WriteAdmission(permits: writeConcurrency)
@@ -42,13 +53,16 @@ public struct MailmonRuntime: Sendable {
                 monitors: database, customers: database, policy: MonitorPolicy(library: library), access: AccessPolicy(library: library),
                 admission: admission),
             customers: CustomerService(customers: database, access: AccessPolicy(library: library), admission: admission), runner: runner,
-            logger: logger)
+            logger: logger, metrics: metrics,
+            exposition: PrometheusExposition(
+                readings: database, library: library, perMonitor: perMonitorMetrics, registry: metricsRegistry),
+            sealed: sealed)
     }
 
     public func executor(settings: WorkerSettings, clock: any WorkerClock = SystemClock()) -> CheckExecutor {
         CheckExecutor(
             runner: runner, hook: PostCheckHook(library: library), history: database, alerts: database, settings: settings, clock: clock,
-            logger: logger)
+            logger: logger, metrics: metrics, sealed: sealed)
     }
 
     public func scheduler(settings: WorkerSettings, clock: any WorkerClock = SystemClock(), wake: WakeSignal = WakeSignal()) -> CheckScheduler {
@@ -70,6 +84,15 @@ public struct MailmonRuntime: Sendable {
     public func dispatcher(
         settings: WorkerSettings, senders: AlertSenders, clock: any WorkerClock = SystemClock(), wake: WakeSignal = WakeSignal()
     ) -> AlertDispatcher {
-        AlertDispatcher(alerts: database, senders: senders, settings: settings, clock: clock, wake: wake, logger: logger)
+        AlertDispatcher(alerts: database, senders: senders, settings: settings, clock: clock, wake: wake, logger: logger, metrics: metrics)
+    }
+
+    /// `/health`, `/ready` (with the worker's lateness when this process runs the worker) and `/metrics`.
+    public func operations(runsWorker: Bool, maxLateness: TimeInterval = 120, metricsToken: String? = nil) -> OperationsEndpoints {
+        let exposition = self.exposition
+        return OperationsEndpoints(
+            readiness: Readiness(
+                store: database, library: library, schedule: runsWorker ? database : nil, maxLateness: maxLateness),
+            metrics: { try await exposition.scrape() }, metricsToken: metricsToken)
     }
 }

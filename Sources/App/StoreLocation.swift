@@ -15,3 +15,11 @@ public enum StoreLocation {
         try AppDatabase(path: path)
     }
 }
+
+extension StoreLocation {
+    /// A consistent, checked copy of the live database at `path` (see `DatabaseBackup`).
+    public static func backup(_ path: String, to destination: String) throws -> (bytes: Int, counts: [String: Int]) {
+        let summary = try DatabaseBackup.copy(from: path, to: destination)
+        return (summary.bytes, summary.counts)
+    }
+}

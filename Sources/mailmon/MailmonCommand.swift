@@ -8,7 +8,10 @@ struct MailmonCommand: AsyncParsableCommand {
         commandName: "mailmon",
         abstract: "Self-hosted IMAP/POP3 mailbox monitoring with rules in Lua.",
         version: MailmonVersion.current,
-        subcommands: [RunCommand.self, ServeCommand.self, WorkerCommand.self, CheckCommand.self, ScriptsCommand.self, TokenCommand.self]
+        subcommands: [
+            RunCommand.self, ServeCommand.self, WorkerCommand.self, CheckCommand.self, ScriptsCommand.self, TokenCommand.self,
+            ConfigCommand.self, BackupCommand.self,
+        ]
     )
 
     /// As ArgumentParser's, except that `mailmon check` answers bad arguments as a monitoring

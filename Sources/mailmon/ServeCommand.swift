@@ -7,6 +7,8 @@ import Hummingbird
 import ServiceLifecycle
 import UnixSignals
 import Logging
+import LuaHost
+import Notifiers
 
 /// Options shared by `serve`, `worker` and `run`: flags win over MAILMON_* variables,
 /// which win over the config file.
@@ -20,6 +22,11 @@ struct ServerOptions: ParsableArguments {
     var writeConcurrency: Int?
     @Option(help: "Open connections at most (env MAILMON_MAX_CONNECTIONS; default: the open-file limit less 128, at most 4096).")
     var maxConnections: Int?
+    @Option(help: "Log format: text or json (env MAILMON_LOG_FORMAT, default text).") var logFormat: LogFormat?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env MAILMON_LOG_LEVEL, default info).")
+    var logLevel: String?
+    @Option(help: "Per-monitor series on /metrics: true or false (env MAILMON_METRICS_PER_MONITOR, default true).")
+    var metricsPerMonitor: Bool?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
     func file() throws -> MailmonConfiguration { try MailmonConfiguration.load(config ?? environment["MAILMON_CONFIG"]) }
@@ -75,11 +82,55 @@ struct ServerOptions: ParsableArguments {
         return value
     }
 
+    func resolvedLogFormat(_ file: MailmonConfiguration) throws -> LogFormat {
+        if let logFormat { return logFormat }
+        if let text = environment["MAILMON_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: text) else { throw ConfigurationError("MAILMON_LOG_FORMAT must be text or json, not \(text)") }
+            return format
+        }
+        return file.log?.format ?? .text
+    }
+
+    func resolvedLogLevel(_ file: MailmonConfiguration) throws -> Logger.Level {
+        guard let text = logLevel ?? environment["MAILMON_LOG_LEVEL"] ?? file.log?.level else { return .info }
+        guard let level = Logger.Level(rawValue: text) else {
+            throw ConfigurationError(
+                "the log level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+        }
+        return level
+    }
+
+    func resolvedMetricsPerMonitor(_ file: MailmonConfiguration) throws -> Bool {
+        if let metricsPerMonitor { return metricsPerMonitor }
+        if let text = environment["MAILMON_METRICS_PER_MONITOR"] {
+            guard let value = Bool(text) else { throw ConfigurationError("MAILMON_METRICS_PER_MONITOR must be true or false, not \(text)") }
+            return value
+        }
+        return file.metrics?.perMonitor ?? true
+    }
+
+    func resolvedMetricsToken(_ file: MailmonConfiguration) throws -> String? {
+        try SecretSetting.resolve(
+            variable: "MAILMON_METRICS_TOKEN", environment: environment, fileKey: file.metrics?.tokenFile, value: file.metrics?.token)
+    }
+
+    /// The relay with its password from MAILMON_SMTP_PASSWORD, MAILMON_SMTP_PASSWORD_FILE,
+    /// `smtp.passwordFile` or `smtp.password`, in that order.
+    func resolvedSmtp(_ file: MailmonConfiguration) throws -> SmtpRelay? {
+        guard var relay = file.smtp?.relay else { return nil }
+        relay.password = try SecretSetting.resolve(
+            variable: "MAILMON_SMTP_PASSWORD", environment: environment, fileKey: file.smtp?.passwordFile, value: relay.password)
+        return relay
+    }
+
+    func resolvedWorkerSettings(_ file: MailmonConfiguration) -> WorkerSettings { file.worker ?? WorkerSettings() }
+
     /// Opens the runtime (database, scripts), prints the bootstrap token on an empty database, installs SIGHUP.
     func openRuntime(_ file: MailmonConfiguration, logger: Logger) async throws -> MailmonRuntime {
         let runtime = try await MailmonRuntime.open(
             databasePath: resolvedDatabase(file), scriptsDirectory: resolvedScripts(file), logger: logger,
-            additionalTrustRootsFile: file.trustedCAFile, writeConcurrency: try resolvedWriteConcurrency(file))
+            additionalTrustRootsFile: file.trustedCAFile, writeConcurrency: try resolvedWriteConcurrency(file),
+            metricsRegistry: ProcessMetrics.registry, perMonitorMetrics: try resolvedMetricsPerMonitor(file))
         if let token = try await AccessTokens.bootstrap(runtime.database) {
             print("Created the default organization and an admin. Admin token (shown once, keep it):\n\n    \(token)\n")
             fflush(nil)
@@ -93,8 +144,12 @@ struct ServerOptions: ParsableArguments {
     func withRuntime(listening: Bool = true, _ body: (MailmonRuntime, MailmonConfiguration, Logger) async throws -> Void) async throws {
         HeapRetention.apply(environment: environment)
         let openFiles = OpenFileLimit.inForce
-        let logger = Self.logger
         let file = try file()
+        try resolvedLogFormat(file).bootstrap(level: try resolvedLogLevel(file))
+        _ = try resolvedMetricsToken(file)
+        _ = try resolvedSmtp(file)
+        var logger = Logger(label: "mailmon")
+        logger.logLevel = try resolvedLogLevel(file)
         if listening {
             _ = try resolvedPort(file)
             let limits = try resolvedLimits(file, openFiles: openFiles)
@@ -104,25 +159,43 @@ struct ServerOptions: ParsableArguments {
                     "requestHeadTimeoutSeconds": "\(limits.requestHeadTimeoutSeconds)", "idleTimeoutSeconds": "\(limits.idleTimeoutSeconds)",
                 ])
         }
-        try await body(try await openRuntime(file, logger: logger), file, logger)
+        let runtime = try await openRuntime(file, logger: logger)
+        let started = ContinuousClock.now
+        logger.info(
+            "mailmon started", metadata: [
+                "version": "\(MailmonVersion.current)", "database": "\(resolvedDatabase(file))", "scripts": "\(resolvedScripts(file))",
+                "scriptSet": "\(runtime.library.generation)", "activeScripts": "\(runtime.library.active.count)",
+            ])
+        do {
+            try await body(runtime, file, logger)
+        } catch {
+            logger.error("mailmon stopped with an error", metadata: ["error": "\(error)", "uptimeSeconds": "\(Self.seconds(since: started))"])
+            throw error
+        }
+        logger.info("mailmon stopped", metadata: ["uptimeSeconds": "\(Self.seconds(since: started))"])
     }
 
-    func application(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, logger: Logger) throws -> some ApplicationProtocol {
+    static func seconds(since start: ContinuousClock.Instant) -> Int {
+        Int((ContinuousClock.now - start).components.seconds)
+    }
+
+    /// The API with `/health`, `/ready` (which asks about the worker's lateness when `runsWorker`) and `/metrics`.
+    func application(
+        _ runtime: MailmonRuntime, _ file: MailmonConfiguration, runsWorker: Bool, logger: Logger
+    ) throws -> some ApplicationProtocol {
         let limits = try resolvedLimits(file, openFiles: OpenFileLimit.inForce)
         let waiting = WaitingConnections()
+        let settings = resolvedWorkerSettings(file)
+        let operations = runtime.operations(
+            runsWorker: runsWorker, maxLateness: settings.readyLatenessSeconds, metricsToken: try resolvedMetricsToken(file))
         return Application(
-            router: buildRouter(APIDependencies(runtime: runtime, settings: file.worker ?? WorkerSettings())),
+            router: buildRouter(APIDependencies(runtime: runtime, settings: settings, operations: operations)),
             server: limits.server(waiting: waiting),
             configuration: limits.configuration(
                 address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), waiting: waiting, logger: logger),
             logger: logger)
     }
 
-    static var logger: Logger {
-        var logger = Logger(label: "mailmon")
-        logger.logLevel = ProcessInfo.processInfo.environment["MAILMON_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        return logger
-    }
 }
 
 struct ServeCommand: AsyncParsableCommand {
@@ -135,7 +208,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await options.withRuntime { runtime, file, logger in
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [try options.application(runtime, file, logger: logger), runtime.walCheckpointer()],
+                    services: [try options.application(runtime, file, runsWorker: false, logger: logger), runtime.walCheckpointer()],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }

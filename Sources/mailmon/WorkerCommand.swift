@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import App
 import Engine
@@ -13,10 +14,23 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker", abstract: "Run scheduled checks, post-check hooks and alert deliveries against the database.")
 
     @OptionGroup var options: ServerOptions
+    @Option(help: "Serve /health, /ready and /metrics on HOST:PORT (env MAILMON_WORKER_LISTEN; default: none).")
+    var listen: String?
 
     func run() async throws {
         try await options.withRuntime(listening: false) { runtime, file, logger in
-            try await WorkerServices.run(runtime, file, extra: [], logger: logger)
+            var extra: [any Service] = []
+            if let address = listen ?? options.environment["MAILMON_WORKER_LISTEN"] ?? file.workerListen {
+                let (host, port) = try ListenAddress.parse(address)
+                let settings = options.resolvedWorkerSettings(file)
+                let operations = runtime.operations(
+                    runsWorker: true, maxLateness: settings.readyLatenessSeconds, metricsToken: try options.resolvedMetricsToken(file))
+                extra.append(
+                    Application(
+                        router: buildOperationsRouter(operations), configuration: .init(address: .hostname(host, port: port)), logger: logger))
+                logger.info("worker: /health, /ready and /metrics on \(host):\(port)")
+            }
+            try await WorkerServices.run(runtime, file, options: options, extra: extra, logger: logger)
         }
     }
 }
@@ -30,7 +44,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await options.withRuntime { runtime, file, logger in
-            try await WorkerServices.run(runtime, file, extra: [try options.application(runtime, file, logger: logger)], logger: logger)
+            try await WorkerServices.run(
+                runtime, file, options: options, extra: [try options.application(runtime, file, runsWorker: true, logger: logger)],
+                logger: logger)
         }
     }
 }
@@ -38,9 +54,11 @@ struct RunCommand: AsyncParsableCommand {
 enum WorkerServices {
     /// Scheduler and dispatcher (plus `extra` services) until SIGTERM/SIGINT, then a graceful stop:
     /// no new claims, checks in flight finish and are written whole.
-    static func run(_ runtime: MailmonRuntime, _ file: MailmonConfiguration, extra: [any Service], logger: Logger) async throws {
-        let settings = file.worker ?? WorkerSettings()
-        let senders = try AlertSenders.configured(smtp: file.smtp, sms: file.sms)
+    static func run(
+        _ runtime: MailmonRuntime, _ file: MailmonConfiguration, options: ServerOptions, extra: [any Service], logger: Logger
+    ) async throws {
+        let settings = options.resolvedWorkerSettings(file)
+        let senders = try AlertSenders.configured(smtp: try options.resolvedSmtp(file), sms: file.sms)
         if file.smtp == nil { logger.warning("no smtp relay configured: e-mail alerts will be recorded as failed") }
         logger.info("worker \(settings.workerId): concurrency \(settings.concurrency), retention \(settings.retentionDays) days")
         let group = ServiceGroup(

@@ -67,7 +67,8 @@ extension TestClientProtocol {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            let object = response.body.readableBytes == 0
+            let isJSON = response.headers[.contentType]?.hasPrefix("application/json") ?? true
+            let object = response.body.readableBytes == 0 || !isJSON
                 ? [:] : (try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:])
             return (response.status, object)
         }

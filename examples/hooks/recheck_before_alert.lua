@@ -18,7 +18,8 @@ local M = {
   description = "Default rule; re-check once before opening an availability incident",
 }
 
---- The re-check the live hook uses: the same table the scheduled check used (password included).
+--- The re-check the live hook uses: the same table the scheduled check used. Its password is a sealed
+--- handle ("sealed:…"), which only mailmon.check turns back into the password while this hook runs.
 local function live_recheck(check)
   return mailmon.check[check.protocol](check)
 end

@@ -15,11 +15,13 @@ public struct AlertDispatcher: Service {
     let clock: any WorkerClock
     let wake: WakeSignal
     let logger: Logger
+    let metrics: MailmonMetrics
 
     public init(
         alerts: any AlertRepository, senders: AlertSenders, settings: WorkerSettings, clock: any WorkerClock, wake: WakeSignal,
-        logger: Logger
+        logger: Logger, metrics: MailmonMetrics = .none
     ) {
+        self.metrics = metrics
         self.alerts = alerts
         self.senders = senders
         self.settings = settings
@@ -33,6 +35,7 @@ public struct AlertDispatcher: Service {
             do {
                 try await deliverDue()
             } catch {
+                metrics.databaseError("claim_deliveries")
                 logger.error("alerts: \(error)")
             }
             await wake.wait(until: try? await alerts.nextDeliveryAt(), poll: settings.pollSeconds, clock: clock)
@@ -79,13 +82,23 @@ public struct AlertDispatcher: Service {
         if failure != nil, delivery.attempts + 1 < settings.alertAttempts {
             retryAt = now.addingTimeInterval(settings.alertRetrySeconds * pow(2, Double(delivery.attempts)))
         }
+        metrics.alertAttempted(channelType: delivery.type, sent: failure == nil)
         do {
             try await alerts.recordAttempt(delivery, sent: failure == nil, error: failure, at: now, retryAt: retryAt)
         } catch {
+            metrics.databaseError("record_alert")
             logger.error("alerts: could not record attempt of delivery \(delivery.id): \(error)")
         }
+        var metadata: Logger.Metadata = [
+            "incident": "\(delivery.incidentId)", "channelType": "\(delivery.type)", "channel": "\(delivery.channelName)",
+            "attempt": "\(delivery.attempts + 1)",
+        ]
         if let failure {
-            logger.warning("alert \(delivery.type) for incident \(delivery.incidentId) failed: \(failure)")
+            metadata["error"] = "\(failure)"
+            metadata["retry"] = "\(retryAt == nil ? "no" : "yes")"
+            logger.warning("alert failed", metadata: metadata)
+        } else {
+            logger.info("alert sent", metadata: metadata)
         }
     }
 }

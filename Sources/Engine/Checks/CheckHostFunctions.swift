@@ -8,11 +8,14 @@ extension LuaHostFunctions {
     /// script yields while the check runs). The table takes the keys of
     /// `CheckRequest` except `protocol`, plus `tlsOptions = {rejectUnauthorized = …}`;
     /// the result is the check result as a table (see docs/checks.md).
-    public static func checks(_ runner: CheckRunner) -> LuaHostFunctions {
+    /// A `password` that is a handle from `sealed` (a hook's `input.check.password`) is replaced
+    /// by the password it stands for.
+    public static func checks(_ runner: CheckRunner, sealed: SealedSecrets = SealedSecrets()) -> LuaHostFunctions {
         var functions = LuaHostFunctions()
         for mailProtocol in MailProtocol.allCases {
             functions.registerAsync("mailmon.check.\(mailProtocol.rawValue)") { call in
-                let request = try CheckRequest(luaTable: call[0], mailProtocol: mailProtocol)
+                var request = try CheckRequest(luaTable: call[0], mailProtocol: mailProtocol)
+                if let password = request.password, let unsealed = try sealed.unseal(password) { request.password = unsealed }
                 let result = try await runner.run(request)
                 return [try LuaValue(result)]
             }

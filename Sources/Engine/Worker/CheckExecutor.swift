@@ -15,11 +15,17 @@ public struct CheckExecutor: Sendable {
     let settings: WorkerSettings
     let clock: any WorkerClock
     let logger: Logger
+    let metrics: MailmonMetrics
+    let sealed: SealedSecrets
 
+    /// `sealed`: the same as `mailmon.check`'s (`LuaHostFunctions.checks`), so a hook can re-run the check.
     public init(
         runner: CheckRunner, hook: PostCheckHook, history: any CheckHistoryRepository, alerts: any AlertRepository,
-        settings: WorkerSettings, clock: any WorkerClock, logger: Logger
+        settings: WorkerSettings, clock: any WorkerClock, logger: Logger, metrics: MailmonMetrics = .none,
+        sealed: SealedSecrets = SealedSecrets()
     ) {
+        self.metrics = metrics
+        self.sealed = sealed
         self.runner = runner
         self.hook = hook
         self.history = history
@@ -51,12 +57,15 @@ public struct CheckExecutor: Sendable {
             plan = CheckPlan.unrunnable(monitor)
             result = ProbeResult.configurationFailure(plan.request, message: String(describing: error), at: startedAt)
         }
-        let input = HookInput(
+        let handle = plan.request.password.map(sealed.seal)
+        defer { if let handle { sealed.release(handle) } }
+        var input = HookInput(
             monitor: monitor, plan: plan, result: result, checkedAt: startedAt,
             history: try await history.recentResults(monitorId: monitor.id, limit: max(settings.historyLength, failureThreshold)),
             openIncidents: try await history.openIncidents(monitorId: monitor.id),
             channels: try await alerts.alertChannels(organizationId: monitor.organizationId, customerId: monitor.customerId),
             failureThreshold: failureThreshold, certificateWarningDays: settings.certificateWarningDays)
+        input.sealedPassword = handle
         var decision: HookDecision
         var hookError: String?
         do {
@@ -81,7 +90,44 @@ public struct CheckExecutor: Sendable {
             result: NewCheckResult(probe: result, checkedAt: startedAt, dueAt: dueAt, hookVersion: hook.version, hookError: hookError),
             nextCheckAt: scheduled ? Self.nextDue(after: dueAt ?? startedAt, interval: monitor.fields.checkInterval, now: clock.now()) : nil,
             open: decision.open, resolve: decision.resolve, deliveries: decision.deliveries(openIncidents: input.openIncidents))
-        return try await history.recordCheck(monitorId: monitor.id, outcome: outcome)
+        metrics.checkFinished(result, dueAt: dueAt, startedAt: startedAt)
+        let recorded: RecordedCheck?
+        do {
+            recorded = try await history.recordCheck(monitorId: monitor.id, outcome: outcome)
+        } catch {
+            metrics.databaseError("record_check")
+            throw error
+        }
+        if let recorded { report(recorded, monitor: monitor, result: result) }
+        return recorded
+    }
+
+    /// One line per check at debug; one per incident opened or resolved at info.
+    private func report(_ recorded: RecordedCheck, monitor: Monitor, result: ProbeResult) {
+        metrics.incidents(opened: recorded.opened, resolved: recorded.resolved)
+        let base: Logger.Metadata = [
+            "monitor": "\(monitor.publicId)", "customerId": "\(monitor.customerId)",
+            "protocol": "\(result.mailProtocol.rawValue)",
+        ]
+        if logger.logLevel <= .debug {
+            var metadata = base
+            metadata["result"] = "\(result.ok ? "ok" : "failed")"
+            metadata["category"] = "\(result.category?.rawValue ?? "none")"
+            metadata["ms"] = "\(Int(result.timings.total.rounded()))"
+            logger.debug("check", metadata: metadata)
+        }
+        for incident in recorded.opened {
+            var metadata = base
+            metadata["category"] = "\(incident.type)"
+            metadata["incident"] = "\(incident.id)"
+            logger.info("incident opened", metadata: metadata)
+        }
+        for incident in recorded.resolved {
+            var metadata = base
+            metadata["category"] = "\(incident.type)"
+            metadata["incident"] = "\(incident.id)"
+            logger.info("incident resolved", metadata: metadata)
+        }
     }
 
     /// The first slot `due + k·interval` after `now`: the schedule keeps its phase and skips missed slots.

@@ -51,6 +51,14 @@ public struct CheckPlan: Sendable {
         self.request = request
     }
 
+    /// The check's table with its password replaced by `password` (a sealed handle), or removed when nil.
+    public func table(password: String?) -> LuaValue {
+        guard var config = table.tableValue, !config["password"].isNil else { return table }
+        config["password"] = password.map(LuaValue.string) ?? .nil
+        config.fields = config.fields.filter { !$0.value.isNil }
+        return .table(config)
+    }
+
     /// The config as hooks and logs may see it: the password replaced.
     public var maskedTable: LuaValue {
         guard var config = table.tableValue else { return table }

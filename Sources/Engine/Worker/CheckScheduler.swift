@@ -17,6 +17,7 @@ public struct CheckScheduler: Service {
     let clock: any WorkerClock
     let wake: WakeSignal
     let logger: Logger
+    var metrics: MailmonMetrics { executor.metrics }
 
     public init(
         schedule: any ScheduleRepository, history: any CheckHistoryRepository, executor: CheckExecutor, settings: WorkerSettings,
@@ -44,15 +45,19 @@ public struct CheckScheduler: Service {
                             nextPrune = clock.now().addingTimeInterval(3600)
                         }
                         let free = settings.concurrency - state.inFlight.load(ordering: .relaxed)
-                        for claimed in try await claimDue(limit: free) {
-                            state.inFlight.add(1, ordering: .relaxed)
+                        let claimed = try await claimDue(limit: free)
+                        if !claimed.isEmpty {
+                            metrics.checksInFlight(state.inFlight.add(claimed.count, ordering: .relaxed).newValue)
+                        }
+                        for check in claimed {
                             group.addTask {
-                                await runLogged(claimed)
-                                state.inFlight.subtract(1, ordering: .relaxed)
+                                await runLogged(check)
+                                metrics.checksInFlight(state.inFlight.subtract(1, ordering: .relaxed).newValue)
                                 wake.signal()
                             }
                         }
                     } catch {
+                        metrics.databaseError("claim")
                         logger.error("scheduler: \(error)")
                     }
                     await wake.wait(until: try? await schedule.nextDueAt(), poll: settings.pollSeconds, clock: clock)

@@ -15,6 +15,8 @@ public struct HookInput: Sendable {
     public var channels: [AlertChannel]
     public var failureThreshold: Int
     public var certificateWarningDays: Int
+    /// The handle that stands for the password in `check` (see `SealedSecrets`); nil: no password.
+    public var sealedPassword: String?
 
     public var luaValue: LuaValue {
         get throws {
@@ -23,7 +25,7 @@ public struct HookInput: Sendable {
             monitorFields["config"] = plan.maskedTable
             let input: [String: LuaValue] = [
                 "monitor": .table(monitorFields),
-                "check": plan.table,
+                "check": plan.table(password: sealedPassword),
                 "result": try LuaValue(result),
                 "checkedAt": .string(Timestamp.format(checkedAt)),
                 "history": .table(LuaTable(array: history.map(Self.table(record:)))),

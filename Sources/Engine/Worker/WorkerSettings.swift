@@ -28,12 +28,16 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
     /// Alert delivery: attempts before giving up, and the first retry delay (doubling).
     public var alertAttempts: Int
     public var alertRetrySeconds: Double
+    /// `/ready` answers 503 when a due check has waited longer than this (processes running the worker).
+    public var readyLatenessSeconds: Double
 
     public init(
         workerId: String = WorkerSettings.defaultWorkerId, concurrency: Int = 256, firstRunSpreadSeconds: Double = 10,
         firstRunsPerSecond: Double = 100, claimGraceSeconds: Double = 15, pollSeconds: Double = 1, retentionDays: Int = 30, certificateWarningDays: Int = 14,
-        historyLength: Int = 10, alertAttempts: Int = 5, alertRetrySeconds: Double = 30
+        historyLength: Int = 10, alertAttempts: Int = 5, alertRetrySeconds: Double = 30,
+        readyLatenessSeconds: Double = 120
     ) {
+        self.readyLatenessSeconds = readyLatenessSeconds
         self.workerId = workerId
         self.concurrency = concurrency
         self.firstRunSpreadSeconds = firstRunSpreadSeconds
@@ -71,6 +75,7 @@ public struct WorkerSettings: Sendable, Codable, Hashable {
             certificateWarningDays: try c.decodeIfPresent(Int.self, forKey: .certificateWarningDays) ?? d.certificateWarningDays,
             historyLength: try c.decodeIfPresent(Int.self, forKey: .historyLength) ?? d.historyLength,
             alertAttempts: try c.decodeIfPresent(Int.self, forKey: .alertAttempts) ?? d.alertAttempts,
-            alertRetrySeconds: try c.decodeIfPresent(Double.self, forKey: .alertRetrySeconds) ?? d.alertRetrySeconds)
+            alertRetrySeconds: try c.decodeIfPresent(Double.self, forKey: .alertRetrySeconds) ?? d.alertRetrySeconds,
+            readyLatenessSeconds: try c.decodeIfPresent(Double.self, forKey: .readyLatenessSeconds) ?? d.readyLatenessSeconds)
     }
 }

@@ -16,6 +16,7 @@ public final class ScriptLibrary: Sendable {
     private let required: [String: [String]]
     private let state = Mutex(LibraryState())
     private let reloads = ReloadGate()
+    private let observer: (any ScriptCallObserver)?
 
     private struct LibraryState {
         var generation: Generation?
@@ -46,8 +47,10 @@ public final class ScriptLibrary: Sendable {
         hostFunctions: LuaHostFunctions = LuaHostFunctions(),
         ledger: (any ScriptVersionLedger)? = nil,
         required: [String: [String]] = [:],
-        logger: Logger = Logger(label: "mailmon.lua")
+        logger: Logger = Logger(label: "mailmon.lua"),
+        observer: (any ScriptCallObserver)? = nil
     ) {
+        self.observer = observer
         self.directory = directory
         self.limits = limits
         self.hostFunctions = Self.withBuiltins(hostFunctions, logger: logger)
@@ -132,8 +135,10 @@ public final class ScriptLibrary: Sendable {
 
     /// Calls `function` of `script` (a name such as `policies/monitor_create`) and returns its results.
     public func call(_ script: String, _ function: String, _ arguments: [LuaValue] = []) async throws(LuaScriptError) -> [LuaValue] {
-        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
-            try await sandbox.call(script, function, arguments)
+        try await observed(script, function) { () async throws(LuaScriptError) in
+            try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
+                try await sandbox.call(script, function, arguments)
+            }
         }
     }
 
@@ -142,8 +147,26 @@ public final class ScriptLibrary: Sendable {
     public func callVersioned(
         _ script: String, _ function: String, _ arguments: [LuaValue] = []
     ) async throws(LuaScriptError) -> (results: [LuaValue], version: String?) {
-        return try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
-            (try await sandbox.call(script, function, arguments), sandbox.metadata[script]?.version)
+        try await observed(script, function) { () async throws(LuaScriptError) in
+            try await activePool().withSandbox { (sandbox) throws(LuaScriptError) in
+                (try await sandbox.call(script, function, arguments), sandbox.metadata[script]?.version)
+            }
+        }
+    }
+
+    /// Runs `body` and tells the observer (if any) how long it took and whether it failed.
+    private func observed<T>(
+        _ script: String, _ function: String, _ body: () async throws(LuaScriptError) -> T
+    ) async throws(LuaScriptError) -> T {
+        guard let observer else { return try await body() }
+        let start = ContinuousClock.now
+        do {
+            let value = try await body()
+            observer.scriptCalled(script: script, function: function, duration: ContinuousClock.now - start, failed: false)
+            return value
+        } catch {
+            observer.scriptCalled(script: script, function: function, duration: ContinuousClock.now - start, failed: true)
+            throw error
         }
     }
 
