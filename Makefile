@@ -1,13 +1,19 @@
 # mailmon: `make run` starts it, `make test` runs the tests, `make bench` the benchmarks.
 SWIFT ?= swift
 SCRIPTS ?= scripts
-# Debian packages the build and the tests need; installed when missing (as root).
-PACKAGES := pkg-config liblua5.4-dev libsqlite3-dev openssl dovecot-imapd dovecot-pop3d
+PREFIX ?= /usr/local
+# Debian packages building and running need, and what the tests add (their real peers: Dovecot,
+# Prometheus and promtool); installed when missing (as root).
+PACKAGES := pkg-config liblua5.4-dev libsqlite3-dev
+TEST_PACKAGES := $(PACKAGES) openssl dovecot-imapd dovecot-pop3d prometheus
 
-.PHONY: deps build run test bench clean-data
+.PHONY: deps test-deps build run test bench install clean-data
 
 deps:
 	@tools/ensure-packages.sh $(PACKAGES)
+
+test-deps:
+	@tools/ensure-packages.sh $(TEST_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -16,11 +22,23 @@ run: build
 	$(SWIFT) run mailmon scripts check $(SCRIPTS)
 	$(SWIFT) run mailmon run --scripts $(SCRIPTS)
 
-test: deps
+test: test-deps
 	python3 tools/check-imports.py
 	$(SWIFT) test
 
-bench: deps
+# A release build to $(DESTDIR)$(PREFIX)/bin, the shipped scripts to $(PREFIX)/share/mailmon/scripts
+# (where the binary looks when no --scripts is given), a sample config and the systemd unit beside them.
+install: deps
+	$(SWIFT) build -c release --product mailmon
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mailmon/scripts
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/mailmon" $(DESTDIR)$(PREFIX)/bin/mailmon
+	cp -R scripts/. $(DESTDIR)$(PREFIX)/share/mailmon/scripts/
+	install -m 0644 examples/config/mailmon.json $(DESTDIR)$(PREFIX)/share/mailmon/mailmon.sample.json
+	install -m 0644 examples/systemd/mailmon.service $(DESTDIR)$(PREFIX)/share/mailmon/mailmon.service
+	install -m 0644 docs/operations.md $(DESTDIR)$(PREFIX)/share/mailmon/operations.md
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/mailmon; next steps: docs/operations.md, 'Installing on Debian'"
+
+bench: test-deps
 	@tools/ensure-packages.sh python3 wrk
 	$(SWIFT) run -c release LuaHostBenchmark
 	$(SWIFT) run -c release ProbeBenchmark

@@ -41,7 +41,9 @@ struct ServerOptions: ParsableArguments {
     func resolvedDatabase(_ file: MailmonConfiguration) -> String {
         database ?? environment["MAILMON_DATABASE"] ?? file.database ?? "data/mailmon.sqlite"
     }
-    func resolvedScripts(_ file: MailmonConfiguration) -> String { scripts ?? environment["MAILMON_SCRIPTS"] ?? file.scripts ?? "scripts" }
+    func resolvedScripts(_ file: MailmonConfiguration) -> String {
+        scripts ?? environment["MAILMON_SCRIPTS"] ?? file.scripts ?? InstalledScripts.defaultDirectory
+    }
     func resolvedWriteConcurrency(_ file: MailmonConfiguration) throws -> Int {
         try integer(
             writeConcurrency, "MAILMON_WRITE_CONCURRENCY", file.server?.writeConcurrency, default: WriteAdmission.defaultPermits,
@@ -193,6 +195,7 @@ struct ServerOptions: ParsableArguments {
             server: limits.server(waiting: waiting),
             configuration: limits.configuration(
                 address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), waiting: waiting, logger: logger),
+            onServerRunning: { _ in SystemdNotification.send("READY=1") },
             logger: logger)
     }
 

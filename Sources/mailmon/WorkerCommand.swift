@@ -30,6 +30,8 @@ struct WorkerCommand: AsyncParsableCommand {
                         router: buildOperationsRouter(operations), configuration: .init(address: .hostname(host, port: port)), logger: logger))
                 logger.info("worker: /health, /ready and /metrics on \(host):\(port)")
             }
+            // The database is open and the scripts are loaded: systemd's Type=notify may go on.
+            SystemdNotification.send("READY=1")
             try await WorkerServices.run(runtime, file, options: options, extra: extra, logger: logger)
         }
     }
