@@ -1,14 +1,23 @@
 import Foundation
 public import Hummingbird
+import HTTPTypes
 
 /// Every error leaves as `{"statusCode": …, "statusMessage": "…", "message": "…"}`.
 public struct APIError: HTTPResponseError {
     public var status: HTTPResponse.Status
     public var message: String
+    /// Headers the answer carries besides its JSON body (`Retry-After`).
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status
         self.message = message
+    }
+
+    func with(header name: HTTPField.Name, _ value: String) -> APIError {
+        var error = self
+        error.headers[name] = value
+        return error
     }
 
     static func reason(_ code: Int) -> String? {
@@ -32,8 +41,8 @@ public struct APIError: HTTPResponseError {
             json.field("statusMessage", Self.reason(status.code) ?? status.reasonPhrase)
             json.field("message", message)
         }
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))
     }
 }

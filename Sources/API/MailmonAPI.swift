@@ -10,13 +10,18 @@ public struct APIDependencies: Sendable {
     public var scripts: ScriptService
     public var history: MonitorHistoryService
     public var alertChannels: AlertChannelService
+    public var tokens: TokenService
+    /// Repeated invalid tokens from one address: slowed, then 429.
+    public var authFailures: AuthFailureLimiter
     /// `/health`, `/ready` and `/metrics`.
     public var operations: OperationsEndpoints
 
     public init(
         principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptService,
-        history: MonitorHistoryService, alertChannels: AlertChannelService, operations: OperationsEndpoints
+        history: MonitorHistoryService, alertChannels: AlertChannelService, tokens: TokenService, operations: OperationsEndpoints
     ) {
+        self.tokens = tokens
+        self.authFailures = AuthFailureLimiter()
         self.operations = operations
         self.principals = principals
         self.monitors = monitors
@@ -34,11 +39,12 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     OperationsRoutes(endpoints: dependencies.operations).add(to: router)
-    let api = router.group("api").add(middleware: BearerAuthMiddleware(principals: dependencies.principals))
+    let api = router.group("api").add(middleware: BearerAuthMiddleware(principals: dependencies.principals, limiter: dependencies.authFailures))
     MonitorRoutes(service: dependencies.monitors).add(to: api)
     MonitorHistoryRoutes(service: dependencies.history).add(to: api)
     AlertChannelRoutes(service: dependencies.alertChannels).add(to: api)
     CustomerRoutes(service: dependencies.customers).add(to: api)
     ScriptRoutes(service: dependencies.scripts).add(to: api)
+    TokenRoutes(service: dependencies.tokens).add(to: api)
     return router
 }

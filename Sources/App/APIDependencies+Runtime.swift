@@ -9,6 +9,7 @@ extension APIDependencies {
             principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers,
             scripts: ScriptService(library: runtime.library), history: runtime.history(settings: settings),
             alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database, access: AccessPolicy(library: runtime.library)),
+            tokens: TokenService(access: runtime.database, customers: runtime.database, policy: AccessPolicy(library: runtime.library)),
             operations: operations ?? runtime.operations(runsWorker: false))
     }
 }

@@ -146,3 +146,23 @@ struct InstalledLayoutTests {
         #expect(try check.waitForExit() == 0, "\(check.output)")
     }
 }
+
+@Suite("mailmon org")
+struct OrgCommandTests {
+    @Test("org create prints the new organization's admin token, which works on the API for that organization only; org list counts")
+    func createAndList() async throws {
+        let directory = try MailmonBinary.workspace("mm-org-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (runtime, _, _) = try await MailmonBinary.runtimeWithCustomer(in: directory)
+        let create = try ConfigAndBackupTests.mailmon(["org", "create", "Beta GmbH", "--database", directory + "/mailmon.sqlite"], in: directory)
+        #expect(create.status == 0, "\(create.output)")
+        let token = try #require(create.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("mm_") })
+        let principal = try #require(try await runtime.database.principal(tokenHash: AccessTokens.hash(token)))
+        #expect(principal.role == .admin && !principal.platformOperator)
+        #expect(try await runtime.customers.list(search: nil, page: 1, perPage: 10, actor: principal).items.isEmpty, "a new tenant sees no one else's customers")
+        let list = try ConfigAndBackupTests.mailmon(["org", "list", "--json", "--database", directory + "/mailmon.sqlite"], in: directory)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]], "\(list.output)")
+        #expect(rows.map { $0["name"] as? String } == ["Org", "Beta GmbH"])
+        #expect(rows.map { $0["customers"] as? Int } == [1, 0] && rows.map { $0["tokens"] as? Int } == [1, 1])
+    }
+}

@@ -167,4 +167,26 @@ struct AccessContractTests {
             #expect(try await store.access.bootstrapUser(Self.token("hash-boot"), organizationName: "Boot") == nil)
         }
     }
+
+    @Test("a token expires, is marked as used, and is listed per organization with its counts", arguments: StoreKind.allCases)
+    func expiryUseAndOrganizations(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let first = try await store.access.ensureDefaultOrganization(name: "First").id
+            let second = try await store.access.createOrganization(name: "Second")
+            var expiring = Self.token("hash-exp", organizationId: first)
+            expiring.expiresAt = Date(timeIntervalSince1970: 2_000_000_000)
+            let principal = try await store.access.createUserWithToken(expiring)
+            _ = try await store.access.createUserWithToken(Self.token("hash-other", organizationId: second))
+            #expect(try await store.access.principal(tokenHash: "hash-exp", now: Date(timeIntervalSince1970: 1_999_999_999)) == principal)
+            #expect(try await store.access.principal(tokenHash: "hash-exp", now: Date(timeIntervalSince1970: 2_000_000_000)) == nil)
+            try await store.access.markTokenUsed(id: principal.tokenId, at: Date(timeIntervalSince1970: 1_900_000_000))
+            let listed = try await store.access.tokens(organizationId: first)
+            #expect(listed.map(\.id) == [principal.tokenId])
+            #expect(listed.first?.lastUsedAt == Date(timeIntervalSince1970: 1_900_000_000))
+            #expect(listed.first?.expiresAt == Date(timeIntervalSince1970: 2_000_000_000))
+            #expect(try await store.access.tokens().count == 2)
+            let organizations = try await store.access.organizations()
+            #expect(organizations.map(\.name) == ["First", "Second"] && organizations.map(\.tokens) == [1, 1])
+        }
+    }
 }

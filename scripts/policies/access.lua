@@ -3,6 +3,9 @@
 -- input.action:   "read_monitor" | "read_customer" | "list_monitors" | "delete_monitor" | "trigger_check"
 --                 | "create_customer" | "change_channel" | "read_secrets" (see a monitor's password or a
 --                 channel's URL in clear; when refused, the host masks them)
+--                 | "list_tokens" | "create_token" | "revoke_token" (API tokens; input.route is
+--                 "organization" or "customer", the two token routes; for create_token input.token is
+--                 { role, customerId } of the token asked for, for revoke_token the target is the token's)
 -- input.actor:    { role, globalSupporter, organizationId, customerId (token scope) }
 -- input.target:   { organizationId, customerId } of the thing (customerId nil: organization-wide);
 --                 for list_monitors, the organization and customer the request filters by (nil: none)
@@ -11,11 +14,49 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.3.0",
-  description = "Access to monitors, customers, alert channels and checks on demand",
+  version = "1.4.0",
+  description = "Access to monitors, customers, alert channels, checks on demand and API tokens",
 }
 
 local reject = access.reject
+
+local rank = { readonly = 1, member = 2, admin = 3 }
+
+--- Token management: the organization route is its admins'; the customer route is for anyone
+-- who may change that customer, making tokens no stronger than their own.
+local function tokens(action, input, actor, target)
+  if actor.globalSupporter then return reject(403, "Forbidden: global supporters cannot manage tokens") end
+  if target.organizationId ~= nil and target.organizationId ~= actor.organizationId then
+    return reject(404, "Token not found")
+  end
+  if input.route == "organization" then
+    if actor.role ~= "admin" or actor.customerId ~= nil then
+      return reject(403, "Forbidden: only an organization's admins manage its tokens")
+    end
+    return nil
+  end
+  -- the customer route
+  if action == "list_tokens" then
+    return access.scope_forbidden(actor, target.customerId)
+  end
+  local forbidden = access.write_forbidden(actor, target.customerId)
+  if forbidden then return forbidden end
+  if action == "revoke_token" then
+    if target.customerId == nil then
+      return reject(403, "Forbidden: an organization token is deleted through /api/organization/tokens")
+    end
+    return nil
+  end
+  local token = input.token or {}
+  if token.customerId == nil then return reject(400, "customerId is required") end
+  if actor.customerId ~= nil and token.customerId ~= actor.customerId then
+    return reject(403, "Forbidden: token is scoped to another customer")
+  end
+  if (rank[token.role] or 99) > (rank[actor.role] or 0) then
+    return reject(403, "Forbidden: a token cannot have a stronger role than yours (" .. actor.role .. ")")
+  end
+  return nil
+end
 
 function M.decide(input)
   local action, actor, target = input.action, input.actor, input.target or {}
@@ -47,6 +88,8 @@ function M.decide(input)
       return reject(403, "Forbidden: this belongs to the whole organization")
     end
     return nil
+  elseif action == "list_tokens" or action == "create_token" or action == "revoke_token" then
+    return tokens(action, input, actor, target)
   elseif action == "change_channel" then
     local forbidden = access.write_forbidden(actor, target.customerId)
     if forbidden then return forbidden end
@@ -80,6 +123,23 @@ function M.selftest()
   assert(M.decide { action = "read_secrets", actor = supporter, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
   assert(M.decide { action = "read_secrets", actor = scoped, target = { organizationId = 1 } }.reject.status == 403)
   assert(M.decide { action = "read_secrets", actor = scoped, target = { organizationId = 1, customerId = 5 } } == nil)
+  local member = { role = "member", globalSupporter = false, organizationId = 1 }
+  assert(M.decide { action = "list_tokens", route = "organization", actor = admin, target = { organizationId = 1 } } == nil)
+  assert(M.decide { action = "list_tokens", route = "organization", actor = member, target = { organizationId = 1 } }.reject.status == 403)
+  assert(M.decide { action = "revoke_token", route = "organization", actor = admin, target = { organizationId = 2 } }.reject.status == 404)
+  assert(M.decide { action = "create_token", route = "customer", actor = scoped, target = { organizationId = 1, customerId = 5 },
+    token = { role = "readonly", customerId = 5 } } == nil)
+  assert(M.decide { action = "create_token", route = "customer", actor = scoped, target = { organizationId = 1, customerId = 5 },
+    token = { role = "admin", customerId = 5 } }.reject.status == 403)
+  assert(M.decide { action = "create_token", route = "customer", actor = scoped, target = { organizationId = 1, customerId = 6 },
+    token = { role = "readonly", customerId = 6 } }.reject.status == 403)
+  assert(M.decide { action = "create_token", route = "customer", actor = readonly, target = { organizationId = 1, customerId = 5 },
+    token = { role = "readonly", customerId = 5 } }.reject.status == 403)
+  assert(M.decide { action = "create_token", route = "customer", actor = member, target = { organizationId = 1 },
+    token = { role = "readonly" } }.reject.status == 400)
+  assert(M.decide { action = "revoke_token", route = "customer", actor = member, target = { organizationId = 1 } }.reject.status == 403)
+  assert(M.decide { action = "list_tokens", route = "customer", actor = readonly, target = { organizationId = 1, customerId = 5 } } == nil)
+  assert(M.decide { action = "list_tokens", route = "customer", actor = supporter, target = { organizationId = 2 } }.reject.status == 403)
 end
 
 return M

@@ -28,11 +28,12 @@ public enum AccessTokens {
     /// Creates a user holding a new token; returns the token (the only time it exists in clear).
     public static func create(
         in repository: any AccessRepository, role: Role, globalSupporter: Bool = false, customerId: Int64? = nil,
-        organizationId: Int64? = nil, userName: String? = nil, platformOperator: Bool = false
+        organizationId: Int64? = nil, userName: String? = nil, platformOperator: Bool = false, expiresAt: Date? = nil
     ) async throws -> (token: String, principal: Principal) {
-        let (token, stored) = newToken(
+        var (token, stored) = newToken(
             organizationId: organizationId, userName: userName ?? "\(role.rawValue) token", role: role,
             globalSupporter: globalSupporter, customerId: customerId, platformOperator: platformOperator)
+        stored.expiresAt = expiresAt
         return (token, try await repository.createUserWithToken(stored))
     }
 

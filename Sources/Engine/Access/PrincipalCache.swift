@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 public import Domain
 import Synchronization
 
@@ -29,6 +30,10 @@ public final class PrincipalCache: Sendable {
     private let now: @Sendable () -> UInt64
     private let capacity: Int
     private let entries = Mutex<[String: Entry]>([:])
+    /// When each token was last marked as used (monotonic nanoseconds).
+    private let marked = Mutex<[Int64: UInt64]>([:])
+    /// A token in use is marked in the database at most this often.
+    static let markInterval: UInt64 = 60 * 1_000_000_000
 
     public convenience init(access: any AccessRepository, lifetime: Duration = PrincipalCache.defaultLifetime) {
         self.init(access: access, lifetime: lifetime, capacity: Self.defaultCapacity, now: nil)
@@ -50,6 +55,7 @@ public final class PrincipalCache: Sendable {
         let time = now()
         if let entry = entries.withLock({ $0[hash] }), time < entry.expires { return entry.principal }
         let principal = try await access.principal(tokenHash: hash)
+        if let principal { markUsed(principal.tokenId, time: time) }
         entries.withLock { entries in
             guard let principal else {
                 entries[hash] = nil
@@ -62,5 +68,18 @@ public final class PrincipalCache: Sendable {
             entries[hash] = Entry(principal: principal, expires: time &+ lifetime)
         }
         return principal
+    }
+
+    /// Writes the token's last use in the background, at most once per `markInterval`.
+    private func markUsed(_ tokenId: Int64, time: UInt64) {
+        let due = marked.withLock { marked -> Bool in
+            if let last = marked[tokenId], time &- last < Self.markInterval { return false }
+            if marked.count >= capacity { marked = [:] }
+            marked[tokenId] = time
+            return true
+        }
+        guard due else { return }
+        let access = self.access
+        Task { try? await access.markTokenUsed(id: tokenId, at: Date()) }
     }
 }

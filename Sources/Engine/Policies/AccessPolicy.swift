@@ -18,6 +18,10 @@ public struct AccessPolicy: Sendable {
         case changeChannel = "change_channel"
         /// Whether the actor sees a monitor's or channel's secrets in clear (else they are masked).
         case readSecrets = "read_secrets"
+        /// API tokens, on the organization or the customer route (`extra["route"]`).
+        case listTokens = "list_tokens"
+        case createToken = "create_token"
+        case revokeToken = "revoke_token"
     }
 
     let library: ScriptLibrary
@@ -62,11 +66,16 @@ public struct AccessPolicy: Sendable {
 
     /// Throws the policy's rejection (its status kept) unless the action is allowed on a thing of
     /// `organizationId` and `customerId` (nil: organization-wide, or no filter when listing).
-    public func require(_ action: Action, actor: Principal, organizationId: Int64? = nil, customerId: Int64? = nil) async throws {
+    /// `extra`: further keys of the input (`route`, `token`).
+    public func require(
+        _ action: Action, actor: Principal, organizationId: Int64? = nil, customerId: Int64? = nil, extra: [String: LuaValue] = [:]
+    ) async throws {
         var target = LuaTable()
         if let organizationId { target["organizationId"] = .integer(organizationId) }
         if let customerId { target["customerId"] = .integer(customerId) }
-        let input = LuaValue.table(LuaTable(fields: ["action": .string(action.rawValue), "actor": actor.luaTable, "target": .table(target)]))
+        var fields: [String: LuaValue] = ["action": .string(action.rawValue), "actor": actor.luaTable, "target": .table(target)]
+        fields.merge(extra) { current, _ in current }
+        let input = LuaValue.table(LuaTable(fields: fields))
         let result = try await library.call(Self.script, "decide", [input]).first ?? .nil
         switch result {
         case .nil:

@@ -1,17 +1,24 @@
 public import Domain
-import Foundation
+public import Foundation
 import GRDB
 
 extension AppDatabase: AccessRepository {
-    public func principal(tokenHash: String) async throws -> Principal? {
-        try await pointRead { db in
+    public func principal(tokenHash: String, now: Date) async throws -> Principal? {
+        let nowMs = StoredTime.milliseconds(now)
+        return try await pointRead { db in
             try SQLiteColumns.fetchOne(
                 db.cachedStatement(
                     sql: """
                     SELECT t.id AS tokenId, t.customerId, u.id AS userId, u.organizationId, u.role, u.globalSupporter, u.platformOperator
-                    FROM apiToken t JOIN user u ON u.id = t.userId WHERE t.hash = ?
-                    """), arguments: [tokenHash], Self.principal(columns:)
+                    FROM apiToken t JOIN user u ON u.id = t.userId WHERE t.hash = ? AND (t.expiresAt IS NULL OR t.expiresAt > ?)
+                    """), arguments: [tokenHash, nowMs], Self.principal(columns:)
             ) ?? nil
+        }
+    }
+
+    public func markTokenUsed(id: Int64, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE apiToken SET lastUsedAt = ? WHERE id = ?", arguments: [StoredTime.milliseconds(date), id])
         }
     }
 
@@ -32,6 +39,24 @@ extension AppDatabase: AccessRepository {
             try db.execute(
                 sql: "INSERT INTO organization (name, createdAt) VALUES (?, ?)", arguments: [name, StoredTime.milliseconds(Date())])
             return db.lastInsertedRowID
+        }
+    }
+
+    public func organizations() async throws -> [OrganizationListing] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id, o.name, o.createdAt,
+                      (SELECT count(*) FROM customer WHERE organizationId = o.id),
+                      (SELECT count(*) FROM monitor WHERE organizationId = o.id),
+                      (SELECT count(*) FROM apiToken t JOIN user u ON u.id = t.userId WHERE u.organizationId = o.id)
+                    FROM organization o ORDER BY o.id
+                    """
+            ).map { row in
+                OrganizationListing(
+                    id: row[0], name: row[1], createdAt: StoredTime.date(row[2]), customers: row[3], monitors: row[4], tokens: row[5])
+            }
         }
     }
 
@@ -70,8 +95,8 @@ extension AppDatabase: AccessRepository {
             arguments: [organizationId, token.userName, token.role.rawValue, token.globalSupporter, token.platformOperator, now])
         let userId = db.lastInsertedRowID
         try db.execute(
-            sql: "INSERT INTO apiToken (userId, prefix, hash, customerId, createdAt) VALUES (?, ?, ?, ?, ?)",
-            arguments: [userId, token.prefix, token.hash, token.customerId, now])
+            sql: "INSERT INTO apiToken (userId, prefix, hash, customerId, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [userId, token.prefix, token.hash, token.customerId, now, token.expiresAt.map(StoredTime.milliseconds)])
         return Principal(
             userId: userId, organizationId: organizationId, role: token.role, globalSupporter: token.globalSupporter,
             customerId: token.customerId, tokenId: db.lastInsertedRowID, platformOperator: token.platformOperator)
@@ -81,19 +106,22 @@ extension AppDatabase: AccessRepository {
         try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM organization WHERE id = ?", arguments: [id]) == true }
     }
 
-    public func tokens() async throws -> [TokenListing] {
+    public func tokens(organizationId: Int64?) async throws -> [TokenListing] {
         try await pool.read { db in
-            try SQLiteColumns.fetchAll(
-                db.makeStatement(
-                    sql: """
-                    SELECT t.id, t.prefix, u.name, u.organizationId, u.role, u.globalSupporter, t.customerId, t.createdAt, u.platformOperator
-                    FROM apiToken t JOIN user u ON u.id = t.userId ORDER BY t.id
-                    """), arguments: []
-            ) { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.prefix, u.name, u.organizationId, u.role, u.globalSupporter, t.customerId, t.createdAt, u.platformOperator,
+                           t.expiresAt, t.lastUsedAt, c.publicId, c.name
+                    FROM apiToken t JOIN user u ON u.id = t.userId LEFT JOIN customer c ON c.id = t.customerId
+                    WHERE ? IS NULL OR u.organizationId = ? ORDER BY t.id
+                    """, arguments: [organizationId, organizationId]
+            ).map { row in
                 TokenListing(
-                    id: row.int64(0), prefix: row.string(1), userName: row.string(2), organizationId: row.int64(3),
-                    role: Role(rawValue: row.string(4)) ?? .readonly, globalSupporter: row.int64(5) != 0, customerId: row.optionalInt64(6),
-                    createdAt: StoredTime.date(row.int64(7)), platformOperator: row.int64(8) != 0)
+                    id: row[0], prefix: row[1], userName: row[2], organizationId: row[3], role: Role(rawValue: row[4]) ?? .readonly,
+                    globalSupporter: row[5], customerId: row[6], createdAt: StoredTime.date(row[7]), platformOperator: row[8],
+                    expiresAt: (row[9] as Int64?).map(StoredTime.date), lastUsedAt: (row[10] as Int64?).map(StoredTime.date),
+                    customerPublicId: (row[11] as String?).flatMap(UUID.init(uuidString:)), customerName: row[12])
             }
         }
     }

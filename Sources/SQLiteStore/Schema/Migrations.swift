@@ -214,6 +214,11 @@ enum Migrations {
                     CREATE INDEX customer_publicId ON customer (publicId);
                     """)
         }
+        migrator.registerMigration("v8: token expiry and last use") { db in
+            // Tokens made over the API may expire; a token in use is marked (to the minute).
+            try db.execute(sql: "ALTER TABLE apiToken ADD COLUMN expiresAt INTEGER")
+            try db.execute(sql: "ALTER TABLE apiToken ADD COLUMN lastUsedAt INTEGER")
+        }
         return migrator
     }
 }
