@@ -24,13 +24,22 @@ public struct MailmonRuntime: Sendable {
     public let exposition: PrometheusExposition
     /// Passwords handed to hooks as handles (see `SealedSecrets`).
     public let sealed: SealedSecrets
+    /// The keys that seal secrets at rest.
+    public let secrets: SecretKeyRing
+
+    /// `data/mailmon.sqlite` → `data/mailmon.key`: the key file beside the database.
+    public static func defaultSecretKeyFile(databasePath: String) -> String {
+        (databasePath as NSString).deletingPathExtension + ".key"
+    }
 
     public static func open(
         databasePath: String, scriptsDirectory: String, limits: LuaLimits = LuaLimits(), logger: Logger = Logger(label: "mailmon"),
         additionalTrustRootsFile: String? = nil, writeConcurrency: Int = WriteAdmission.defaultPermits,
-        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), perMonitorMetrics: Bool = true
+        metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), perMonitorMetrics: Bool = true,
+        secretKeyFile: String? = nil
     ) async throws -> MailmonRuntime {
-        let database = try AppDatabase(path: databasePath)
+        let secrets = try SecretKeyRing.load(path: secretKeyFile ?? Self.defaultSecretKeyFile(databasePath: databasePath))
+        let database = try AppDatabase(path: databasePath, cipher: secrets)
         let metrics = MailmonMetrics(factory: PrometheusExposition.factory(registry: metricsRegistry))
         let handle = ScriptLibraryHandle()
         let transport = try ProbeTransport(additionalTrustRootsFile: additionalTrustRootsFile)
@@ -56,7 +65,7 @@ public struct MailmonRuntime: Sendable {
             logger: logger, metrics: metrics,
             exposition: PrometheusExposition(
                 readings: database, library: library, perMonitor: perMonitorMetrics, registry: metricsRegistry),
-            sealed: sealed)
+            sealed: sealed, secrets: secrets)
     }
 
     public func executor(settings: WorkerSettings, clock: any WorkerClock = SystemClock()) -> CheckExecutor {

@@ -74,6 +74,7 @@ struct EffectiveSettings {
             ],
             "database": options.resolvedDatabase(file),
             "scripts": options.resolvedScripts(file),
+            "secretKeyFile": options.environment["MAILMON_SECRET_KEY"] != nil ? "MAILMON_SECRET_KEY (<redacted>)" : options.resolvedSecretKeyFile(file),
             "trustedCAFile": file.trustedCAFile as Any? ?? NSNull(),
             "worker": workerObject,
             "workerListen": listen as Any? ?? NSNull(),

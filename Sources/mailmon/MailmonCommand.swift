@@ -10,7 +10,7 @@ struct MailmonCommand: AsyncParsableCommand {
         version: MailmonVersion.current,
         subcommands: [
             RunCommand.self, ServeCommand.self, WorkerCommand.self, CheckCommand.self, ScriptsCommand.self, TokenCommand.self,
-            ConfigCommand.self, BackupCommand.self, OrgCommand.self,
+            ConfigCommand.self, BackupCommand.self, OrgCommand.self, SecretsCommand.self,
         ]
     )
 

@@ -66,6 +66,8 @@ struct MailmonConfiguration: Codable {
     var sms: SmsGateway?
     var metrics: Metrics?
     var log: Log?
+    /// The key file that seals secrets at rest (`--secret-key-file`, `MAILMON_SECRET_KEY_FILE`).
+    var secretKeyFile: String?
     /// `mailmon worker`'s own `/health`, `/ready` and `/metrics` (`HOST:PORT`; `--listen`, `MAILMON_WORKER_LISTEN`).
     var workerListen: String?
 

@@ -27,6 +27,8 @@ struct ServerOptions: ParsableArguments {
     var logLevel: String?
     @Option(help: "Per-monitor series on /metrics: true or false (env MAILMON_METRICS_PER_MONITOR, default true).")
     var metricsPerMonitor: Bool?
+    @Option(help: "The key file that seals secrets at rest (env MAILMON_SECRET_KEY_FILE; default: beside the database, .key).")
+    var secretKeyFile: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
     func file() throws -> MailmonConfiguration { try MailmonConfiguration.load(config ?? environment["MAILMON_CONFIG"]) }
@@ -127,12 +129,19 @@ struct ServerOptions: ParsableArguments {
 
     func resolvedWorkerSettings(_ file: MailmonConfiguration) -> WorkerSettings { file.worker ?? WorkerSettings() }
 
+    /// The key file (MAILMON_SECRET_KEY, when set, takes the place of any file).
+    func resolvedSecretKeyFile(_ file: MailmonConfiguration) -> String {
+        secretKeyFile ?? environment["MAILMON_SECRET_KEY_FILE"] ?? file.secretKeyFile
+            ?? MailmonRuntime.defaultSecretKeyFile(databasePath: resolvedDatabase(file))
+    }
+
     /// Opens the runtime (database, scripts), prints the bootstrap token on an empty database, installs SIGHUP.
     func openRuntime(_ file: MailmonConfiguration, logger: Logger) async throws -> MailmonRuntime {
         let runtime = try await MailmonRuntime.open(
             databasePath: resolvedDatabase(file), scriptsDirectory: resolvedScripts(file), logger: logger,
             additionalTrustRootsFile: file.trustedCAFile, writeConcurrency: try resolvedWriteConcurrency(file),
-            metricsRegistry: ProcessMetrics.registry, perMonitorMetrics: try resolvedMetricsPerMonitor(file))
+            metricsRegistry: ProcessMetrics.registry, perMonitorMetrics: try resolvedMetricsPerMonitor(file),
+            secretKeyFile: resolvedSecretKeyFile(file))
         if let token = try await AccessTokens.bootstrap(runtime.database) {
             print("Created the default organization and an admin. Admin token (shown once, keep it):\n\n    \(token)\n")
             fflush(nil)

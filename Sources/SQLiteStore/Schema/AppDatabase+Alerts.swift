@@ -70,14 +70,14 @@ extension AppDatabase: AlertRepository {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM alertChannel WHERE organizationId = ? AND (customerId IS NULL OR customerId = ?) ORDER BY id",
                 arguments: [organizationId, customerId]
-            ).map(Self.alertChannel(row:))
+            ).map(alertChannel(row:))
         }
     }
 
     public func allAlertChannels(organizationId: Int64) async throws -> [AlertChannel] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM alertChannel WHERE organizationId = ? ORDER BY id", arguments: [organizationId])
-                .map(Self.alertChannel(row:))
+                .map(alertChannel(row:))
         }
     }
 
@@ -87,7 +87,7 @@ extension AppDatabase: AlertRepository {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO alertChannel (organizationId, customerId, type, name, url, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [organizationId, customerId, type.rawValue, name, url, StoredTime.milliseconds(date)])
+                arguments: [organizationId, customerId, type.rawValue, name, try sealed(url), StoredTime.milliseconds(date)])
             return AlertChannel(
                 id: db.lastInsertedRowID, organizationId: organizationId, customerId: customerId, type: type, name: name, url: url,
                 createdAt: date)
@@ -101,10 +101,10 @@ extension AppDatabase: AlertRepository {
         }
     }
 
-    static func alertChannel(row: Row) -> AlertChannel {
+    func alertChannel(row: Row) throws -> AlertChannel {
         AlertChannel(
             id: row["id"], organizationId: row["organizationId"], customerId: row["customerId"],
-            type: AlertChannelType(rawValue: row["type"]) ?? .webhook, name: row["name"], url: row["url"],
+            type: AlertChannelType(rawValue: row["type"]) ?? .webhook, name: row["name"], url: try opened(row["url"]),
             createdAt: StoredTime.date(row["createdAt"]))
     }
 }

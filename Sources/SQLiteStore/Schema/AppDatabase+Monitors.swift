@@ -7,7 +7,7 @@ extension AppDatabase: MonitorRepository {
         try await groupCommit.write { db in
             let now = StoredTime.milliseconds(date)
             var arguments: StatementArguments = [publicId.lowercasedString]
-            _ = arguments.append(contentsOf: Self.arguments(fields))
+            _ = arguments.append(contentsOf: try self.arguments(fields))
             _ = arguments.append(contentsOf: [now, now, customerId, organizationId])
             // The customer's organization is checked in the same statement: a customer
             // deleted or moved meanwhile leaves nothing written.
@@ -31,13 +31,13 @@ extension AppDatabase: MonitorRepository {
         try await pool.read { db in
             try SQLiteColumns.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE publicId = ?"), arguments: [publicId.lowercasedString],
-                Self.monitor(columns:))
+                monitor(columns:))
         }
     }
 
     public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate {
         try await groupCommit.write { db in
-            var arguments = Self.arguments(fields)
+            var arguments = try self.arguments(fields)
             // updatedAt only grows (by 1 ms at least), so two updates in one millisecond still tell apart.
             _ = arguments.append(contentsOf: [
                 StoredTime.milliseconds(date), fields.checkInterval, id, StoredTime.roundTripMilliseconds(expected),
@@ -50,7 +50,7 @@ extension AppDatabase: MonitorRepository {
                       nextCheckAt = CASE WHEN status = 'disabled' OR checkInterval != ? THEN NULL ELSE nextCheckAt END
                     WHERE id = ? AND updatedAt = ?
                     """, arguments: arguments)
-            if db.changesCount > 0, let monitor = try Self.monitor(db, id: id) { return .updated(monitor) }
+            if db.changesCount > 0, let monitor = try self.monitor(db, id: id) { return .updated(monitor) }
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM monitor WHERE id = ?", arguments: [id]) ?? false
             return exists ? .changedMeanwhile : .notFound
         }
@@ -92,7 +92,7 @@ extension AppDatabase: MonitorRepository {
             let items = try SQLiteColumns.fetchAll(
                 db.cachedStatement(sql: "SELECT \(Self.monitorColumns), c.name AS customerName \(join) ORDER BY m.id LIMIT ? OFFSET ?"),
                 arguments: pageArguments
-            ) { columns in (Self.monitor(columns: columns), customerName: columns.string(Self.monitorColumnCount)) }
+            ) { columns in (try monitor(columns: columns), customerName: columns.string(Self.monitorColumnCount)) }
             return Page(items: items, total: total, page: query.page, perPage: query.perPage)
         }
     }
@@ -101,15 +101,16 @@ extension AppDatabase: MonitorRepository {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM monitor WHERE customerId = ?", arguments: [customerId]) ?? 0 }
     }
 
-    private static func arguments(_ fields: MonitorFields) -> StatementArguments {
+    /// The config is sealed (it carries the mailbox password) when the database has a cipher.
+    private func arguments(_ fields: MonitorFields) throws -> StatementArguments {
         [
             fields.name, fields.hostname, fields.port, fields.checkInterval, fields.timeoutSeconds, fields.status.rawValue,
-            fields.config, fields.notificationEmail, fields.notificationPhoneNumber,
+            try sealed(fields.config), fields.notificationEmail, fields.notificationPhoneNumber,
             CountryCodeColumn.encode(fields.allowedCheckCountryCodes), fields.policyVersion,
         ]
     }
 
-    static func monitor(_ db: Database, id: Int64) throws -> Monitor? {
+    func monitor(_ db: Database, id: Int64) throws -> Monitor? {
         try SQLiteColumns.fetchOne(
             db.cachedStatement(sql: "SELECT \(Self.monitorColumns) FROM monitor m WHERE id = ?"), arguments: [id], monitor(columns:))
     }
@@ -123,12 +124,12 @@ extension AppDatabase: MonitorRepository {
         """
     static let monitorColumnCount: Int32 = 18
 
-    static func monitor(columns row: SQLiteColumns) -> Monitor {
+    func monitor(columns row: SQLiteColumns) throws -> Monitor {
         Monitor(
             id: row.int64(0), publicId: UUID(text: row.string(1)) ?? UUID(), organizationId: row.int64(2), customerId: row.int64(3),
             fields: MonitorFields(
                 name: row.string(4), hostname: row.string(5), port: row.optionalInt(6), checkInterval: row.int(7),
-                timeoutSeconds: row.int(8), status: MonitorStatus(rawValue: row.string(9)) ?? .disabled, config: row.string(10),
+                timeoutSeconds: row.int(8), status: MonitorStatus(rawValue: row.string(9)) ?? .disabled, config: try opened(row.string(10)),
                 notificationEmail: row.optionalString(11), notificationPhoneNumber: row.optionalString(12),
                 allowedCheckCountryCodes: CountryCodeColumn.decode(row.string(13)), policyVersion: row.string(14)),
             lastCheckedAt: row.optionalInt64(15).map(StoredTime.date), createdAt: StoredTime.date(row.int64(16)),

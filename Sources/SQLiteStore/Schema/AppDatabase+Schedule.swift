@@ -35,7 +35,7 @@ extension AppDatabase: ScheduleRepository {
                     """), arguments: [nowMs, nowMs, limit]
             ) { row in
                 ClaimedCheck(
-                    monitor: Self.monitor(columns: row), dueAt: StoredTime.date(row.int64(Self.monitorColumnCount + 1)),
+                    monitor: try monitor(columns: row), dueAt: StoredTime.date(row.int64(Self.monitorColumnCount + 1)),
                     failureThreshold: max(1, row.int(Self.monitorColumnCount)))
             }
             let claim = try db.cachedStatement(sql: "UPDATE monitor SET claimedBy = ?, claimedUntil = ? WHERE id = ?")

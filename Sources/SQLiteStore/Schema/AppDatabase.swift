@@ -14,13 +14,19 @@ public final class AppDatabase: Sendable {
     let checkpointer: DatabaseQueue
     /// The database file, opened read-only for `restartWAL`'s sync off the writer.
     let databaseFile: Int32
+    /// Seals mailbox configs and channel URLs at rest; nil keeps them in clear (tools and tests that ask so).
+    let cipher: (any SecretCipher)?
     /// WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000).
     static let autoCheckpointPages = 50_000
     /// Point readers: one per core, at most as many as the pool's readers.
     static let maximumPointReaders = 8
 
     /// Opens (creating if needed) the database file at `path`; its directory is created too.
-    public init(path: String) throws {
+    /// With a `cipher`, secrets are sealed at rest: the keys the database was written with are
+    /// checked first (a missing or wrong key stops here, naming the key), and any secret still
+    /// in clear is sealed.
+    public init(path: String, cipher: (any SecretCipher)? = nil) throws {
+        self.cipher = cipher
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -35,6 +41,8 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Checkpoints run in the background (`checkpointWAL`); this is the backstop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(AppDatabase.autoCheckpointPages)")
+            // Freed content is overwritten, so a secret sealed in place leaves no clear copy in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         groupCommit = GroupCommit(pool: pool)
@@ -44,6 +52,17 @@ public final class AppDatabase: Sendable {
         checkpointConfiguration.busyMode = .timeout(10)
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
         databaseFile = open(path, O_RDONLY | O_CLOEXEC)
+        if let cipher { try SecretsAtRest.prepare(pool, cipher: cipher) }
+    }
+
+    func sealed(_ text: String) throws -> String {
+        guard let cipher else { return text }
+        return try cipher.seal(text)
+    }
+
+    func opened(_ text: String) throws -> String {
+        guard let cipher, text.hasPrefix(SealedText.prefix) else { return text }
+        return try cipher.open(text)
     }
 
     deinit {

@@ -219,6 +219,11 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE apiToken ADD COLUMN expiresAt INTEGER")
             try db.execute(sql: "ALTER TABLE apiToken ADD COLUMN lastUsedAt INTEGER")
         }
+        migrator.registerMigration("v9: secret keys") { db in
+            // One row per key that sealed secrets here: a value sealed under it, so that a start with
+            // the wrong key file is refused before anything is read or written.
+            try db.execute(sql: "CREATE TABLE secretKey (keyId TEXT PRIMARY KEY, canary TEXT NOT NULL, createdAt INTEGER NOT NULL)")
+        }
         return migrator
     }
 }
