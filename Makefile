@@ -5,9 +5,9 @@ PREFIX ?= /usr/local
 # Debian packages building and running need, and what the tests add (their real peers: Dovecot,
 # Prometheus and promtool); installed when missing (as root).
 PACKAGES := pkg-config liblua5.4-dev libsqlite3-dev
-TEST_PACKAGES := $(PACKAGES) openssl dovecot-imapd dovecot-pop3d prometheus
+TEST_PACKAGES := $(PACKAGES) python3 openssl dovecot-imapd dovecot-pop3d prometheus
 
-.PHONY: deps test-deps build run test bench install clean-data
+.PHONY: deps test-deps build run test bench install
 
 deps:
 	@tools/ensure-packages.sh $(PACKAGES)
@@ -32,11 +32,12 @@ install: deps
 	$(SWIFT) build -c release --product mailmon
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mailmon/scripts
 	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/mailmon" $(DESTDIR)$(PREFIX)/bin/mailmon
+	rm -rf $(DESTDIR)$(PREFIX)/share/mailmon/scripts && install -d $(DESTDIR)$(PREFIX)/share/mailmon/scripts
 	cp -R scripts/. $(DESTDIR)$(PREFIX)/share/mailmon/scripts/
 	install -m 0644 examples/config/mailmon.json $(DESTDIR)$(PREFIX)/share/mailmon/mailmon.sample.json
 	install -m 0644 examples/systemd/mailmon.service $(DESTDIR)$(PREFIX)/share/mailmon/mailmon.service
 	install -m 0644 docs/operations.md $(DESTDIR)$(PREFIX)/share/mailmon/operations.md
-	@echo "installed $(DESTDIR)$(PREFIX)/bin/mailmon; next steps: docs/operations.md, 'Installing on Debian'"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/mailmon; next steps: docs/operations.md, 'Installing on a fresh Debian host'"
 
 bench: test-deps
 	@tools/ensure-packages.sh python3 wrk

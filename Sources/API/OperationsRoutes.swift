@@ -38,9 +38,7 @@ struct OperationsRoutes {
         let expected = endpoints.metricsToken.map { "Bearer " + $0 }
         router.get("metrics") { request, _ in
             if let expected, !Self.matches(request.headers[.authorization], expected) {
-                return Response.json(.unauthorized) { json in
-                    json.object { json in json.field("error", "this /metrics wants Authorization: Bearer <metrics token>") }
-                }
+                throw APIError(.unauthorized, "Unauthorized: /metrics wants Authorization: Bearer <metrics token>")
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -38,7 +38,9 @@ public actor PrometheusExposition {
     /// The exposition in Prometheus text format, with the store's gauges read now.
     public func scrape(now: Date = Date()) async throws -> [UInt8] {
         let fleet = try await readings.fleetReadings(now: now, perMonitor: perMonitor)
-        set("incidents_open", "", "Open incidents by type.", [fleet.openIncidents.mapValues(Double.init)], labels: ["type"])
+        var open: [String: Double] = [:]
+        for (type, count) in fleet.openIncidents { open[MailmonMetrics.boundedType(type), default: 0] += Double(count) }
+        set("incidents_open", "", "Open incidents by type.", [open], labels: ["type"])
         registry.makeGauge(descriptor: Self.descriptor("alert_outbox_depth", "", "Alert deliveries still owed."), labels: [])
             .set(Int64(fleet.outboxDepth))
         registry.makeGauge(

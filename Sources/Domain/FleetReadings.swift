@@ -12,7 +12,7 @@ public struct FleetReadings: Sendable, Hashable {
     public var dueUnclaimed: Int
     /// Monitors by status (`active`, `maintenance`, `disabled`).
     public var monitorsByStatus: [String: Int]
-    /// Empty unless asked for.
+    /// Empty unless asked for; disabled monitors are left out (a paused monitor is not down).
     public var monitors: [MonitorReading]
 
     public init(

@@ -114,8 +114,10 @@ struct ServerOptions: ParsableArguments {
     }
 
     func resolvedMetricsToken(_ file: MailmonConfiguration) throws -> String? {
-        try SecretSetting.resolve(
+        let token = try SecretSetting.resolve(
             variable: "MAILMON_METRICS_TOKEN", environment: environment, fileKey: file.metrics?.tokenFile, value: file.metrics?.token)
+        if let token, token.isEmpty { throw ConfigurationError("the metrics token is empty: set one, or leave it out for an open /metrics") }
+        return token
     }
 
     /// The relay with its password from MAILMON_SMTP_PASSWORD, MAILMON_SMTP_PASSWORD_FILE,

@@ -18,6 +18,11 @@ struct WorkerCommand: AsyncParsableCommand {
     var listen: String?
 
     func run() async throws {
+        // A listen address that cannot be used stops the worker before the database is opened.
+        let configured = try options.file().workerListen
+        if let address = listen ?? options.environment["MAILMON_WORKER_LISTEN"] ?? configured {
+            _ = try ListenAddress.parse(address)
+        }
         try await options.withRuntime(listening: false) { runtime, file, logger in
             var extra: [any Service] = []
             if let address = listen ?? options.environment["MAILMON_WORKER_LISTEN"] ?? file.workerListen {

@@ -44,6 +44,12 @@ struct ConfigAndBackupTests {
         #expect(good.status == 0 && good.output.hasPrefix("ok: \(file)"), "\(good.output)")
         let badLevel = try Self.mailmon(["config", "check", "--config", file], in: directory, environment: ["MAILMON_LOG_LEVEL": "loud"])
         #expect(badLevel.status == 1 && badLevel.output.contains("not loud"), "\(badLevel.output)")
+        let emptyToken = try Self.mailmon(["config", "check", "--config", file], in: directory, environment: ["MAILMON_METRICS_TOKEN": ""])
+        #expect(emptyToken.status == 1 && emptyToken.output.contains("the metrics token is empty"), "\(emptyToken.output)")
+        let badListen = try Self.mailmon(
+            ["worker", "--listen", "nowhere", "--database", directory + "/worker.sqlite"], in: directory)
+        #expect(badListen.status != 0 && badListen.output.contains("HOST:PORT"), "\(badListen.output)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/worker.sqlite"), "refused before the database is opened")
     }
 
     @Test("config show: flags over environment over file, secrets from _FILE and the file, every secret redacted")
@@ -103,6 +109,7 @@ struct ConfigAndBackupTests {
         let made = try await writer.value
         #expect(backup.status == 0, "\(backup.output)")
         #expect(backup.output.contains("integrity ok"))
+        #expect(try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int == 0o600, "a copy of secrets is not world-readable")
         let line = try #require(backup.output.split(separator: "\n").first { $0.contains("monitor:") })
         let copied = Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) ?? -1
         #expect(copied >= 0 && copied <= made, "\(copied) of \(made)")

@@ -106,7 +106,7 @@ struct OperationsProcessTests {
         }
         func logged(_ message: String) -> [[String: Any]] { messages.filter { $0["message"] as? String == message } }
         let opened = try #require(logged("incident opened").first, "no 'incident opened' line in:\n\(log)")
-        #expect(opened["monitor"] as? String == monitor.publicId.uuidString && opened["category"] as? String == "connect_refused")
+        #expect(opened["monitor"] as? String == monitor.publicId.lowercasedString && opened["category"] as? String == "connect_refused")
         #expect(opened["level"] as? String == "info" && opened["customerId"] as? String == "\(customer.id)")
         #expect(!logged("alert failed").isEmpty)
         #expect(logged("check").contains { $0["level"] as? String == "debug" && $0["category"] as? String == "connect_refused" })

@@ -90,7 +90,7 @@ public struct MailmonMetrics: Sendable {
 
     /// Incident and channel types come from scripts: kept to a short identifier so a script
     /// cannot make unbounded series.
-    static func boundedType(_ text: String) -> String {
+    public static func boundedType(_ text: String) -> String {
         let allowed = text.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) || $0 == "_" || $0 == "-" }
         return allowed && !text.isEmpty && text.count <= 40 ? text : "other"
     }

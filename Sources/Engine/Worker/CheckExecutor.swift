@@ -106,7 +106,7 @@ public struct CheckExecutor: Sendable {
     private func report(_ recorded: RecordedCheck, monitor: Monitor, result: ProbeResult) {
         metrics.incidents(opened: recorded.opened, resolved: recorded.resolved)
         let base: Logger.Metadata = [
-            "monitor": "\(monitor.publicId)", "customerId": "\(monitor.customerId)",
+            "monitor": "\(monitor.publicId.lowercasedString)", "customerId": "\(monitor.customerId)",
             "protocol": "\(result.mailProtocol.rawValue)",
         ]
         if logger.logLevel <= .debug {

@@ -32,6 +32,7 @@ extension AppDatabase: FleetReadingRepository {
                     FROM monitor m JOIN customer c ON c.id = m.customerId
                     LEFT JOIN checkResult r ON r.id = (
                         SELECT id FROM checkResult WHERE monitorId = m.id ORDER BY checkedAt DESC, id DESC LIMIT 1)
+                    WHERE m.status != 'disabled'
                     ORDER BY m.id
                     """
             ).compactMap { row in

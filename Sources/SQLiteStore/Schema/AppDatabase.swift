@@ -46,6 +46,12 @@ public final class AppDatabase: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         groupCommit = GroupCommit(pool: pool)
+        if try pool.read({ db in try Migrations.migrator.hasBeenSuperseded(db) }) {
+            let known = Set(Migrations.migrator.migrations)
+            let newer = try pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }.subtracting(known).sorted()
+            throw StoreError.conflict(
+                "the database was migrated by a newer mailmon (\(newer.joined(separator: ", "))): run that release, or restore the backup taken before the upgrade")
+        }
         try Migrations.migrator.migrate(pool)
         pointReaders = try PointReaders(path: path, count: min(ProcessInfo.processInfo.activeProcessorCount, Self.maximumPointReaders))
         var checkpointConfiguration = Configuration()

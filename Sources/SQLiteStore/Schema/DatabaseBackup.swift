@@ -22,6 +22,10 @@ public enum DatabaseBackup {
         configuration.readonly = true
         configuration.busyMode = .timeout(30)
         let live = try DatabaseQueue(path: source, configuration: configuration)
+        // The copy is made unreadable to others before SQLite writes a page into it.
+        let created = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard created >= 0 else { throw BackupError("cannot create \(destination): errno \(errno)") }
+        close(created)
         try live.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [destination]) }
         let copy = try DatabaseQueue(path: destination, configuration: configuration)
         return try copy.read { db in
