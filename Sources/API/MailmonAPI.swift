@@ -11,6 +11,7 @@ public struct APIDependencies: Sendable {
     public var history: MonitorHistoryService
     public var alertChannels: AlertChannelService
     public var tokens: TokenService
+    public var incidents: IncidentService
     /// Repeated invalid tokens from one address: slowed, then 429.
     public var authFailures: AuthFailureLimiter
     /// `/health`, `/ready` and `/metrics`.
@@ -18,8 +19,10 @@ public struct APIDependencies: Sendable {
 
     public init(
         principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptService,
-        history: MonitorHistoryService, alertChannels: AlertChannelService, tokens: TokenService, operations: OperationsEndpoints
+        history: MonitorHistoryService, alertChannels: AlertChannelService, tokens: TokenService, incidents: IncidentService,
+        operations: OperationsEndpoints
     ) {
+        self.incidents = incidents
         self.tokens = tokens
         self.authFailures = AuthFailureLimiter()
         self.operations = operations
@@ -46,5 +49,6 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     CustomerRoutes(service: dependencies.customers).add(to: api)
     ScriptRoutes(service: dependencies.scripts).add(to: api)
     TokenRoutes(service: dependencies.tokens).add(to: api)
+    IncidentRoutes(service: dependencies.incidents).add(to: api)
     return router
 }

@@ -20,9 +20,21 @@ struct MonitorRoutes {
                 organizationId = value
             }
             let customer = query["customerId"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            var state: MonitorState?
+            if let text = query["state"].map(String.init), !text.isEmpty {
+                guard let value = MonitorState(rawValue: text) else {
+                    throw APIError(.badRequest, "state must be one of \(MonitorState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                state = value
+            }
+            var sortByState = false
+            if let text = query["sort"].map(String.init), !text.isEmpty {
+                guard text == "state" || text == "id" else { throw APIError(.badRequest, "sort must be state or id") }
+                sortByState = text == "state"
+            }
             let page = try await service.list(
                 .init(organizationId: organizationId, customer: customer, search: query["search"].map(String.init), page: paging.page,
-                      perPage: paging.perPage),
+                      perPage: paging.perPage, state: state, sortByState: sortByState),
                 actor: try context.actor())
             return Response.json { json in
                 ResourceJSON.page(page, into: &json) { item, json in ResourceJSON.monitor(item.0, into: &json, customerName: item.customerName) }

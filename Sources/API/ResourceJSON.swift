@@ -23,6 +23,13 @@ enum ResourceJSON {
             json.field("lastCheckedAt", m.lastCheckedAt)
             json.field("createdAt", m.createdAt)
             json.field("updatedAt", m.updatedAt)
+            // What the checks say (additive to the reference's fields).
+            json.field("state", m.state.rawValue)
+            json.field("stateSince", m.stateSince)
+            json.field("lastFailureCategory", m.health.lastFailureCategory)
+            json.field("lastFailureMessage", m.health.lastFailureMessage)
+            json.field("lastFailureAt", m.health.lastFailureAt)
+            json.field("lastResponseTimeMs", m.health.lastResponseMilliseconds.map { Int64($0.rounded()) })
             json.field("policyVersion", m.fields.policyVersion)
             json.field("config", raw: m.fields.config)
             json.field("imapPopConfig", raw: m.fields.config)

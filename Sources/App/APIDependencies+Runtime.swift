@@ -10,6 +10,9 @@ extension APIDependencies {
             scripts: ScriptService(library: runtime.library), history: runtime.history(settings: settings),
             alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database, access: AccessPolicy(library: runtime.library)),
             tokens: TokenService(access: runtime.database, customers: runtime.database, policy: AccessPolicy(library: runtime.library)),
+            incidents: IncidentService(
+                incidents: runtime.database, monitors: runtime.database, customers: runtime.database, access: runtime.database,
+                policy: AccessPolicy(library: runtime.library)),
             operations: operations ?? runtime.operations(runsWorker: false))
     }
 }

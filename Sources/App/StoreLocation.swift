@@ -29,14 +29,14 @@ extension StoreLocation {
     /// rows re-sealed and the keys still in use.
     public static func rotateSecrets(databasePath: String, keyFile: String) async throws -> (keyId: String, resealed: Int, inUse: Set<String>) {
         let ring = try SecretKeyRing.rotate(path: keyFile)
-        let (resealed, inUse) = try await AppDatabase(path: databasePath, cipher: ring).resealSecrets()
+        let (resealed, inUse) = try await AppDatabase(path: databasePath, cipher: ring).resealSecrets(forgetUnused: false)
         return (ring.currentKeyId, resealed, inUse)
     }
 
     /// `mailmon secrets prune`: what is still under an old key re-sealed with the current one, the old keys removed.
     public static func pruneSecrets(databasePath: String, keyFile: String) async throws -> (keyId: String, resealed: Int, removed: Int) {
         let ring = try SecretKeyRing.load(path: keyFile)
-        let (resealed, inUse) = try await AppDatabase(path: databasePath, cipher: ring).resealSecrets()
+        let (resealed, inUse) = try await AppDatabase(path: databasePath, cipher: ring).resealSecrets(forgetUnused: true)
         return (ring.currentKeyId, resealed, try SecretKeyRing.retain(inUse, path: keyFile))
     }
 }

@@ -30,6 +30,8 @@ public struct NewCheckResult: Sendable, Hashable {
     public var hookVersion: String?
     /// `script:line: message` when the hook failed and the default rule decided.
     public var hookError: String?
+    /// The check's total time (not stored with the result: its timings hold it; the monitor keeps the latest).
+    public var responseMilliseconds: Double?
 
     public init(
         checkedAt: Date, dueAt: Date?, ok: Bool, category: String?, message: String?, timings: String, messageCount: Int?,
@@ -62,8 +64,19 @@ public struct Incident: Sendable, Hashable {
     public var message: String?
     public var startedAt: Date
     public var endedAt: Date?
+    /// The API's id for the incident (nil only for incidents not read from a store).
+    public var publicId: UUID?
+    public var acknowledgedAt: Date?
+    /// Who acknowledged it: the token's name.
+    public var acknowledgedBy: String?
 
-    public init(id: Int64, monitorId: Int64, type: String, status: IncidentStatus, message: String? = nil, startedAt: Date, endedAt: Date? = nil) {
+    public init(
+        id: Int64, monitorId: Int64, type: String, status: IncidentStatus, message: String? = nil, startedAt: Date, endedAt: Date? = nil,
+        publicId: UUID? = nil, acknowledgedAt: Date? = nil, acknowledgedBy: String? = nil
+    ) {
+        self.publicId = publicId
+        self.acknowledgedAt = acknowledgedAt
+        self.acknowledgedBy = acknowledgedBy
         self.id = id
         self.monitorId = monitorId
         self.type = type

@@ -13,8 +13,17 @@ public struct Monitor: Sendable, Hashable {
     public var lastCheckedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// What the checks say (state, last failure, response time).
+    public var health: MonitorHealth
 
-    public init(id: Int64, publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, lastCheckedAt: Date? = nil, createdAt: Date, updatedAt: Date) {
+    public var state: MonitorState { MonitorState(status: fields.status, health: health) }
+    public var stateSince: Date { MonitorState.since(status: fields.status, health: health, createdAt: createdAt) }
+
+    public init(
+        id: Int64, publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, lastCheckedAt: Date? = nil, createdAt: Date,
+        updatedAt: Date, health: MonitorHealth = MonitorHealth()
+    ) {
+        self.health = health
         self.id = id
         self.publicId = publicId
         self.organizationId = organizationId
@@ -67,8 +76,17 @@ public struct MonitorQuery: Sendable {
     public var search: String?
     public var page: Int
     public var perPage: Int
+    /// Only monitors in this state.
+    public var state: MonitorState?
+    /// Down first (`MonitorState.rank`), then by id; else by id.
+    public var sortByState: Bool
 
-    public init(organizationId: Int64?, customerId: Int64?, search: String?, page: Int, perPage: Int) {
+    public init(
+        organizationId: Int64?, customerId: Int64?, search: String?, page: Int, perPage: Int, state: MonitorState? = nil,
+        sortByState: Bool = false
+    ) {
+        self.state = state
+        self.sortByState = sortByState
         self.organizationId = organizationId
         self.customerId = customerId
         self.search = search

@@ -36,10 +36,20 @@ struct SecretsAtRestTests {
         return made
     }
 
-    @Test("no known secret in the database file, WAL or shared memory; the API still reads them; the key file is 0600")
+    @Test("no known secret in the database file, WAL or shared memory, the alert outbox included; the API still reads them; the key file is 0600")
     func sealedInTheFiles() async throws {
         let f = try await WorkerFixture.make()
         let made = try await Self.createMonitors(f)
+        // A failing check owes the Slack channel an alert: its URL waits in the outbox.
+        let refused = try RefusedPort()
+        defer { refused.close() }
+        _ = try await f.imapMonitorAt(port: refused.port)
+        try await f.scheduler.scheduleNew()
+        f.clock.advance(5)
+        let checks = try await f.scheduler.runDue()
+        #expect(checks.reduce(0) { $0 + $1.deliveriesQueued } >= 1)
+        let owed = try await f.runtime.database.dueDeliveries(now: f.clock.now(), limit: 10)
+        #expect(owed.contains { $0.recipient.hasSuffix(Self.channelKey) }, "the dispatcher reads the URL back")
         let database = f.directory + "/mailmon.sqlite"
         let raw = Self.rawFiles(database)
         #expect(raw.contains("mail.example.com"), "the search reads the files")
@@ -106,7 +116,8 @@ struct SecretsAtRestTests {
         let old = f.runtime.secrets.currentKeyId
         let rotated = try await StoreLocation.rotateSecrets(databasePath: database, keyFile: keyFile)
         #expect(rotated.keyId != old && rotated.resealed == 4 && rotated.inUse == [rotated.keyId])
-        #expect(!Self.rawFiles(database).contains("enc:v1:\(old):"), "nothing left under the old key")
+        let unopened = try await AppDatabase(path: database).monitors(MonitorQuery(organizationId: nil, customerId: nil, search: nil, page: 1, perPage: 10))
+        #expect(unopened.items.allSatisfy { $0.0.fields.config.hasPrefix("enc:v1:\(rotated.keyId):") }, "nothing left under the old key")
         // The running runtime (old ring) reads rows sealed with the new key: it reads the key file again.
         let (read, _) = try await f.runtime.monitors.view(made[0].publicId.uuidString, actor: f.admin)
         #expect(read.fields.config.contains(Self.passwords[0]))

@@ -3,6 +3,7 @@
 -- input.action:   "read_monitor" | "read_customer" | "list_monitors" | "delete_monitor" | "trigger_check"
 --                 | "create_customer" | "change_channel" | "read_secrets" (see a monitor's password or a
 --                 channel's URL in clear; when refused, the host masks them)
+--                 | "acknowledge_incident" (of a monitor of target.customerId)
 --                 | "list_tokens" | "create_token" | "revoke_token" (API tokens; input.route is
 --                 "organization" or "customer", the two token routes; for create_token input.token is
 --                 { role, customerId } of the token asked for, for revoke_token the target is the token's)
@@ -14,8 +15,8 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.4.0",
-  description = "Access to monitors, customers, alert channels, checks on demand and API tokens",
+  version = "1.5.0",
+  description = "Access to monitors, customers, incidents, alert channels, checks on demand and API tokens",
 }
 
 local reject = access.reject
@@ -41,19 +42,19 @@ local function tokens(action, input, actor, target)
   end
   local forbidden = access.write_forbidden(actor, target.customerId)
   if forbidden then return forbidden end
+  local token = input.token or {}
+  if (rank[token.role] or 99) > (rank[actor.role] or 0) then
+    return reject(403, "Forbidden: a token cannot have a stronger role than yours (" .. actor.role .. ")")
+  end
   if action == "revoke_token" then
     if target.customerId == nil then
       return reject(403, "Forbidden: an organization token is deleted through /api/organization/tokens")
     end
     return nil
   end
-  local token = input.token or {}
   if token.customerId == nil then return reject(400, "customerId is required") end
   if actor.customerId ~= nil and token.customerId ~= actor.customerId then
     return reject(403, "Forbidden: token is scoped to another customer")
-  end
-  if (rank[token.role] or 99) > (rank[actor.role] or 0) then
-    return reject(403, "Forbidden: a token cannot have a stronger role than yours (" .. actor.role .. ")")
   end
   return nil
 end
@@ -72,7 +73,7 @@ function M.decide(input)
       return reject(403, "Forbidden: token is scoped to another customer")
     end
     return nil
-  elseif action == "delete_monitor" or action == "trigger_check" then
+  elseif action == "delete_monitor" or action == "trigger_check" or action == "acknowledge_incident" then
     return access.write_forbidden(actor, target.customerId)
   elseif action == "create_customer" then
     local forbidden = access.write_forbidden(actor, nil)
@@ -124,6 +125,8 @@ function M.selftest()
   assert(M.decide { action = "read_secrets", actor = scoped, target = { organizationId = 1 } }.reject.status == 403)
   assert(M.decide { action = "read_secrets", actor = scoped, target = { organizationId = 1, customerId = 5 } } == nil)
   local member = { role = "member", globalSupporter = false, organizationId = 1 }
+  assert(M.decide { action = "acknowledge_incident", actor = member, target = { organizationId = 1, customerId = 5 } } == nil)
+  assert(M.decide { action = "acknowledge_incident", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
   assert(M.decide { action = "list_tokens", route = "organization", actor = admin, target = { organizationId = 1 } } == nil)
   assert(M.decide { action = "list_tokens", route = "organization", actor = member, target = { organizationId = 1 } }.reject.status == 403)
   assert(M.decide { action = "revoke_token", route = "organization", actor = admin, target = { organizationId = 2 } }.reject.status == 404)
@@ -137,7 +140,12 @@ function M.selftest()
     token = { role = "readonly", customerId = 5 } }.reject.status == 403)
   assert(M.decide { action = "create_token", route = "customer", actor = member, target = { organizationId = 1 },
     token = { role = "readonly" } }.reject.status == 400)
-  assert(M.decide { action = "revoke_token", route = "customer", actor = member, target = { organizationId = 1 } }.reject.status == 403)
+  assert(M.decide { action = "revoke_token", route = "customer", actor = member, target = { organizationId = 1 },
+    token = { role = "readonly" } }.reject.status == 403)
+  assert(M.decide { action = "revoke_token", route = "customer", actor = scoped, target = { organizationId = 1, customerId = 5 },
+    token = { role = "admin" } }.reject.status == 403)
+  assert(M.decide { action = "revoke_token", route = "customer", actor = scoped, target = { organizationId = 1, customerId = 5 },
+    token = { role = "readonly" } } == nil)
   assert(M.decide { action = "list_tokens", route = "customer", actor = readonly, target = { organizationId = 1, customerId = 5 } } == nil)
   assert(M.decide { action = "list_tokens", route = "customer", actor = supporter, target = { organizationId = 2 } }.reject.status == 403)
 end

@@ -92,7 +92,7 @@ public struct TokenService: Sendable {
         if token.platformOperator, !actor.platformOperator { throw DomainError.notFound("Token not found") }
         try await policy.require(
             .revokeToken, actor: actor, organizationId: token.organizationId, customerId: token.customerId,
-            extra: ["route": .string(route.rawValue)])
+            extra: ["route": .string(route.rawValue), "token": .table(LuaTable(fields: ["role": .string(token.role.rawValue)]))])
         guard try await access.revokeToken(id: number) else { throw DomainError.notFound("Token not found") }
     }
 }

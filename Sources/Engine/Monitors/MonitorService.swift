@@ -106,7 +106,14 @@ public struct MonitorService: Sendable {
         public var search: String?
         public var page: Int
         public var perPage: Int
-        public init(organizationId: Int64?, customer: String?, search: String?, page: Int, perPage: Int) {
+        public var state: MonitorState?
+        public var sortByState: Bool
+        public init(
+            organizationId: Int64?, customer: String?, search: String?, page: Int, perPage: Int, state: MonitorState? = nil,
+            sortByState: Bool = false
+        ) {
+            self.state = state
+            self.sortByState = sortByState
             self.organizationId = organizationId
             self.customer = customer
             self.search = search
@@ -129,7 +136,9 @@ public struct MonitorService: Sendable {
             customerId = customer.id
         }
         var page = try await monitors.monitors(
-            MonitorQuery(organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage))
+            MonitorQuery(
+                organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage,
+                state: query.state, sortByState: query.sortByState))
         var secrets = access.secretsVisibility(for: actor)
         for index in page.items.indices {
             let monitor = page.items[index].0

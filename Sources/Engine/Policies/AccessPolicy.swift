@@ -22,6 +22,8 @@ public struct AccessPolicy: Sendable {
         case listTokens = "list_tokens"
         case createToken = "create_token"
         case revokeToken = "revoke_token"
+        /// Acknowledging an incident of a monitor (stops reminders; recorded with who and when).
+        case acknowledgeIncident = "acknowledge_incident"
     }
 
     let library: ScriptLibrary

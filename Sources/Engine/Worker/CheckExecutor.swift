@@ -78,11 +78,11 @@ public struct CheckExecutor: Sendable {
                 hookError = "\(String(describing: error)); the default rule failed too: \(fallbackError)"
                 logger.error(
                     "post-check hook and the default rule failed; nothing opened or alerted",
-                    metadata: ["monitor": "\(monitor.publicId)", "error": "\(hookError ?? "")"])
+                    metadata: ["monitor": "\(monitor.publicId.lowercasedString)", "error": "\(hookError ?? "")"])
             } else {
                 logger.error(
                     "post-check hook failed; the default rule (lib/alerting) decided",
-                    metadata: ["monitor": "\(monitor.publicId)", "error": "\(error)"])
+                    metadata: ["monitor": "\(monitor.publicId.lowercasedString)", "error": "\(error)"])
             }
         }
         if monitor.fields.status == .maintenance { decision.alerts = [] }

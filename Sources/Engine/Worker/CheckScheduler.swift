@@ -100,7 +100,7 @@ public struct CheckScheduler: Service {
         do {
             _ = try await executor.run(claimed)
         } catch {
-            logger.error("check of \(claimed.monitor.publicId) not recorded: \(error)")
+            logger.error("check of \(claimed.monitor.publicId.lowercasedString) not recorded: \(error)")
         }
     }
 

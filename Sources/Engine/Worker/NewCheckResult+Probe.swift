@@ -12,6 +12,7 @@ extension NewCheckResult {
             checkedAt: checkedAt, dueAt: dueAt, ok: probe.ok, category: probe.category?.rawValue, message: probe.message, timings: timings,
             messageCount: probe.messageCount, certificateNotAfter: probe.certificate?.notAfter, details: details,
             hookVersion: hookVersion, hookError: hookError)
+        responseMilliseconds = probe.timings.total
     }
 }
 

@@ -4,12 +4,12 @@ import GRDB
 
 extension AppDatabase: AlertRepository {
     public func dueDeliveries(now: Date, limit: Int) async throws -> [PendingDelivery] {
-        try await pool.read { db in try Self.dueDeliveries(db, now: now, limit: limit) }
+        try await pool.read { db in try dueDeliveries(db, now: now, limit: limit) }
     }
 
     public func claimDueDeliveries(now: Date, limit: Int, lease: TimeInterval) async throws -> [PendingDelivery] {
         try await pool.write { db in
-            let due = try Self.dueDeliveries(db, now: now, limit: limit)
+            let due = try dueDeliveries(db, now: now, limit: limit)
             let until = StoredTime.milliseconds(now.addingTimeInterval(lease))
             for delivery in due {
                 try db.execute(sql: "UPDATE alertOutbox SET nextAttemptAt = ? WHERE id = ?", arguments: [until, delivery.id])
@@ -18,14 +18,15 @@ extension AppDatabase: AlertRepository {
         }
     }
 
-    static func dueDeliveries(_ db: Database, now: Date, limit: Int) throws -> [PendingDelivery] {
+    /// The recipient is sealed at rest (a webhook URL carries its key).
+    func dueDeliveries(_ db: Database, now: Date, limit: Int) throws -> [PendingDelivery] {
         try Row.fetchAll(
             db, sql: "SELECT * FROM alertOutbox WHERE nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?",
             arguments: [StoredTime.milliseconds(now), limit]
         ).map { row in
             PendingDelivery(
                 id: row["id"], incidentId: row["incidentId"], type: row["type"], channelName: row["channelName"],
-                recipient: row["recipient"], subject: row["subject"], body: row["body"], attempts: row["attempts"],
+                recipient: try opened(row["recipient"]), subject: row["subject"], body: row["body"], attempts: row["attempts"],
                 nextAttemptAt: StoredTime.date(row["nextAttemptAt"]))
         }
     }

@@ -55,15 +55,17 @@ extension AppDatabase: CheckHistoryRepository {
             }
             var opened: [Incident] = []
             for opening in outcome.open where !active.contains(where: { $0.type == opening.type }) {
+                let publicId = UUID()
                 try db.execute(
-                    sql: "INSERT INTO incident (monitorId, type, status, message, startedAt) VALUES (?, ?, 'active', ?, ?)",
-                    arguments: [monitorId, opening.type, opening.message, checkedAt])
+                    sql: "INSERT INTO incident (monitorId, type, status, message, startedAt, publicId) VALUES (?, ?, 'active', ?, ?, ?)",
+                    arguments: [monitorId, opening.type, opening.message, checkedAt, publicId.lowercasedString])
                 let incident = Incident(
                     id: db.lastInsertedRowID, monitorId: monitorId, type: opening.type, status: .active, message: opening.message,
-                    startedAt: outcome.result.checkedAt, endedAt: nil)
+                    startedAt: outcome.result.checkedAt, endedAt: nil, publicId: publicId)
                 active.append(incident)
                 opened.append(incident)
             }
+            try Self.recordState(db, monitorId: monitorId, result: outcome.result, openIncidentTypes: active.map(\.type))
             var queued = 0
             let known = Dictionary((active + resolved).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for delivery in outcome.deliveries {
@@ -79,13 +81,29 @@ extension AppDatabase: CheckHistoryRepository {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        incidentId, delivery.type, delivery.channelName, delivery.recipient, delivery.subject, delivery.body, checkedAt,
+                        incidentId, delivery.type, delivery.channelName, try self.sealed(delivery.recipient), delivery.subject, delivery.body, checkedAt,
                         checkedAt,
                     ])
                 queued += 1
             }
             return RecordedCheck(check: check, opened: opened, resolved: resolved, deliveriesQueued: queued)
         }
+    }
+
+    /// The monitor's state after this check (`CheckState.after`), kept with its start, and the last failure and response time.
+    static func recordState(_ db: Database, monitorId: Int64, result: NewCheckResult, openIncidentTypes: [String]) throws {
+        let state = CheckState.after(ok: result.ok, openIncidentTypes: openIncidentTypes).rawValue
+        let at = StoredTime.milliseconds(result.checkedAt)
+        try db.cachedStatement(
+            sql: """
+                UPDATE monitor SET checkStateSince = CASE WHEN checkState IS ?1 THEN checkStateSince ELSE ?2 END, checkState = ?1,
+                  lastResponseMs = coalesce(?3, lastResponseMs),
+                  lastFailureCategory = CASE WHEN ?4 THEN lastFailureCategory ELSE ?5 END,
+                  lastFailureMessage = CASE WHEN ?4 THEN lastFailureMessage ELSE ?6 END,
+                  lastFailureAt = CASE WHEN ?4 THEN lastFailureAt ELSE ?2 END
+                WHERE id = ?7
+                """
+        ).execute(arguments: [state, at, result.responseMilliseconds, result.ok, result.category, result.message, monitorId])
     }
 
     public func incidents(monitorId: Int64, limit: Int) async throws -> Page<Incident> {
@@ -138,9 +156,12 @@ extension AppDatabase: CheckHistoryRepository {
 
     static func incident(row: Row) -> Incident {
         let ended: Int64? = row["endedAt"]
+        let acknowledged: Int64? = row["acknowledgedAt"]
+        let publicId: String? = row["publicId"]
         return Incident(
             id: row["id"], monitorId: row["monitorId"], type: row["type"], status: IncidentStatus(rawValue: row["status"]) ?? .resolved,
-            message: row["message"], startedAt: StoredTime.date(row["startedAt"]), endedAt: ended.map(StoredTime.date))
+            message: row["message"], startedAt: StoredTime.date(row["startedAt"]), endedAt: ended.map(StoredTime.date),
+            publicId: publicId.flatMap(UUID.init(text:)), acknowledgedAt: acknowledged.map(StoredTime.date), acknowledgedBy: row["acknowledgedBy"])
     }
 
     static func checkRecord(row: Row) -> CheckRecord {

@@ -8,22 +8,23 @@ extension AppDatabase: MonitorRepository {
             let now = StoredTime.milliseconds(date)
             var arguments: StatementArguments = [publicId.lowercasedString]
             _ = arguments.append(contentsOf: try self.arguments(fields))
-            _ = arguments.append(contentsOf: [now, now, customerId, organizationId])
+            _ = arguments.append(contentsOf: [now, now, now, customerId, organizationId])
             // The customer's organization is checked in the same statement: a customer
             // deleted or moved meanwhile leaves nothing written.
             try db.cachedStatement(
                 sql: """
                     INSERT INTO monitor (publicId, organizationId, customerId, name, hostname, port, checkInterval, timeoutSeconds,
                       status, config, notificationEmail, notificationPhoneNumber, allowedCheckCountryCodes, policyVersion,
-                      createdAt, updatedAt)
-                    SELECT ?, organizationId, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM customer WHERE id = ? AND organizationId = ?
+                      createdAt, updatedAt, statusSince)
+                    SELECT ?, organizationId, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM customer WHERE id = ? AND organizationId = ?
                     """
             ).execute(arguments: arguments)
             guard db.changesCount == 1 else { return nil }
             // What was written, without reading it back.
             return Monitor(
                 id: db.lastInsertedRowID, publicId: publicId, organizationId: organizationId, customerId: customerId, fields: fields,
-                lastCheckedAt: nil, createdAt: StoredTime.date(now), updatedAt: StoredTime.date(now))
+                lastCheckedAt: nil, createdAt: StoredTime.date(now), updatedAt: StoredTime.date(now),
+                health: MonitorHealth(statusSince: StoredTime.date(now)))
         }
     }
 
@@ -47,6 +48,7 @@ extension AppDatabase: MonitorRepository {
                     UPDATE monitor SET name = ?, hostname = ?, port = ?, checkInterval = ?, timeoutSeconds = ?, status = ?,
                       config = ?, notificationEmail = ?, notificationPhoneNumber = ?, allowedCheckCountryCodes = ?,
                       policyVersion = ?, updatedAt = MAX(?, updatedAt + 1),
+                      statusSince = CASE WHEN status != ?6 THEN ?12 ELSE statusSince END,
                       nextCheckAt = CASE WHEN status = 'disabled' OR checkInterval != ? THEN NULL ELSE nextCheckAt END
                     WHERE id = ? AND updatedAt = ?
                     """, arguments: arguments)
@@ -79,23 +81,37 @@ extension AppDatabase: MonitorRepository {
                 let pattern = SearchPattern.like(search)
                 _ = arguments.append(contentsOf: [pattern, pattern, pattern])
             }
+            if let state = query.state {
+                switch state {
+                case .maintenance, .disabled: conditions.append("m.status = '\(state.rawValue)'")
+                case .unknown: conditions.append("m.status = 'active' AND m.checkState IS NULL")
+                case .up, .down, .degraded: conditions.append("m.status = 'active' AND m.checkState = '\(state.rawValue)'")
+                }
+            }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let join = "FROM monitor m JOIN customer c ON c.id = m.customerId \(filter)"
             // Without a search the total comes from monitorCount (kept by triggers), not a scan;
             // with one, the count scans the monitors alone (the filter needs no join).
-            let countSQL = search != nil
+            let countSQL = search != nil || query.state != nil
                 ? "SELECT COUNT(*) FROM monitor m \(filter)"
                 : "SELECT coalesce(sum(count), 0) FROM monitorCount" + (scope.isEmpty ? "" : " WHERE " + scope.map { "\($0) = ?" }.joined(separator: " AND "))
             let total = try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: arguments) ?? 0
             var pageArguments = arguments
             _ = pageArguments.append(contentsOf: [query.perPage, (query.page - 1) * query.perPage])
             let items = try SQLiteColumns.fetchAll(
-                db.cachedStatement(sql: "SELECT \(Self.monitorColumns), c.name AS customerName \(join) ORDER BY m.id LIMIT ? OFFSET ?"),
+                db.cachedStatement(
+                    sql: "SELECT \(Self.monitorColumns), c.name AS customerName \(join) ORDER BY \(query.sortByState ? Self.stateOrder + ", " : "")m.id LIMIT ? OFFSET ?"),
                 arguments: pageArguments
             ) { columns in (try monitor(columns: columns), customerName: columns.string(Self.monitorColumnCount)) }
             return Page(items: items, total: total, page: query.page, perPage: query.perPage)
         }
     }
+
+    /// `MonitorState.rank` in SQL: down, degraded, unknown, up, maintenance, disabled.
+    static let stateOrder = """
+        CASE WHEN m.status = 'disabled' THEN 5 WHEN m.status = 'maintenance' THEN 4 WHEN m.checkState = 'down' THEN 0 \
+        WHEN m.checkState = 'degraded' THEN 1 WHEN m.checkState IS NULL THEN 2 ELSE 3 END
+        """
 
     public func countMonitors(customerId: Int64) async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM monitor WHERE customerId = ?", arguments: [customerId]) ?? 0 }
@@ -120,9 +136,10 @@ extension AppDatabase: MonitorRepository {
     static let monitorColumns = """
         m.id, m.publicId, m.organizationId, m.customerId, m.name, m.hostname, m.port, m.checkInterval, m.timeoutSeconds, \
         m.status, m.config, m.notificationEmail, m.notificationPhoneNumber, m.allowedCheckCountryCodes, m.policyVersion, \
-        m.lastCheckedAt, m.createdAt, m.updatedAt
+        m.lastCheckedAt, m.createdAt, m.updatedAt, m.checkState, m.checkStateSince, m.statusSince, m.lastFailureCategory, \
+        m.lastFailureMessage, m.lastFailureAt, m.lastResponseMs
         """
-    static let monitorColumnCount: Int32 = 18
+    static let monitorColumnCount: Int32 = 25
 
     func monitor(columns row: SQLiteColumns) throws -> Monitor {
         Monitor(
@@ -133,6 +150,11 @@ extension AppDatabase: MonitorRepository {
                 notificationEmail: row.optionalString(11), notificationPhoneNumber: row.optionalString(12),
                 allowedCheckCountryCodes: CountryCodeColumn.decode(row.string(13)), policyVersion: row.string(14)),
             lastCheckedAt: row.optionalInt64(15).map(StoredTime.date), createdAt: StoredTime.date(row.int64(16)),
-            updatedAt: StoredTime.date(row.int64(17)))
+            updatedAt: StoredTime.date(row.int64(17)),
+            health: MonitorHealth(
+                checkState: row.optionalString(18).flatMap(CheckState.init(rawValue:)), checkStateSince: row.optionalInt64(19).map(StoredTime.date),
+                statusSince: row.optionalInt64(20).map(StoredTime.date), lastFailureCategory: row.optionalString(21),
+                lastFailureMessage: row.optionalString(22), lastFailureAt: row.optionalInt64(23).map(StoredTime.date),
+                lastResponseMilliseconds: row.optionalDouble(24)))
     }
 }

@@ -49,8 +49,9 @@ public final class AppDatabase: Sendable {
         if try pool.read({ db in try Migrations.migrator.hasBeenSuperseded(db) }) {
             let known = Set(Migrations.migrator.migrations)
             let newer = try pool.read { db in try Migrations.migrator.appliedIdentifiers(db) }.subtracting(known).sorted()
-            throw StoreError.conflict(
-                "the database was migrated by a newer mailmon (\(newer.joined(separator: ", "))): run that release, or restore the backup taken before the upgrade")
+            throw DatabaseTooNew(
+                description:
+                    "the database was migrated by a newer mailmon (\(newer.joined(separator: ", "))): run that release, or restore the backup taken before the upgrade")
         }
         try Migrations.migrator.migrate(pool)
         pointReaders = try PointReaders(path: path, count: min(ProcessInfo.processInfo.activeProcessorCount, Self.maximumPointReaders))
@@ -96,4 +97,9 @@ enum StoredTime {
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
     /// The milliseconds a `date(_:)` was made from (to the nearest: the division is not exact).
     static func roundTripMilliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// A database that a newer release migrated: this binary does not know all its migrations.
+public struct DatabaseTooNew: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import Domain
 import GRDB
 
@@ -223,6 +224,36 @@ enum Migrations {
             // One row per key that sealed secrets here: a value sealed under it, so that a start with
             // the wrong key file is refused before anything is read or written.
             try db.execute(sql: "CREATE TABLE secretKey (keyId TEXT PRIMARY KEY, canary TEXT NOT NULL, createdAt INTEGER NOT NULL)")
+        }
+        migrator.registerMigration("v10: monitor state, incident ids and acknowledgements") { db in
+            // What the checks say, written with each result: the state and since when, the last failure, the response time.
+            for column in [
+                "checkState TEXT", "checkStateSince INTEGER", "statusSince INTEGER", "lastFailureCategory TEXT", "lastFailureMessage TEXT",
+                "lastFailureAt INTEGER", "lastResponseMs REAL",
+            ] {
+                try db.execute(sql: "ALTER TABLE monitor ADD COLUMN \(column)")
+            }
+            // Incidents get a public UUID (the API's id for them) and an acknowledgement.
+            try db.execute(sql: "ALTER TABLE incident ADD COLUMN publicId TEXT")
+            try db.execute(sql: "ALTER TABLE incident ADD COLUMN acknowledgedAt INTEGER")
+            try db.execute(sql: "ALTER TABLE incident ADD COLUMN acknowledgedBy TEXT")
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM incident") {
+                try db.execute(sql: "UPDATE incident SET publicId = ? WHERE id = ?", arguments: [UUID().uuidString.lowercased(), id])
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX incident_publicId ON incident (publicId)")
+            try db.execute(sql: "CREATE INDEX incident_started ON incident (startedAt)")
+            // The latest state from the checks so far, for monitors checked before this version.
+            try db.execute(
+                sql: """
+                    UPDATE monitor SET
+                      checkState = CASE
+                        WHEN EXISTS (SELECT 1 FROM incident i WHERE i.monitorId = monitor.id AND i.status = 'active' AND i.type != 'certificate_expiring') THEN 'down'
+                        WHEN (SELECT ok FROM checkResult r WHERE r.monitorId = monitor.id ORDER BY checkedAt DESC, id DESC LIMIT 1) = 0 THEN 'degraded'
+                        WHEN EXISTS (SELECT 1 FROM incident i WHERE i.monitorId = monitor.id AND i.status = 'active') THEN 'degraded'
+                        ELSE 'up' END,
+                      checkStateSince = lastCheckedAt
+                    WHERE lastCheckedAt IS NOT NULL
+                    """)
         }
         return migrator
     }

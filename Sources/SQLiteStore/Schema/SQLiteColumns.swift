@@ -23,6 +23,8 @@ struct SQLiteColumns {
 
     func optionalInt(_ index: Int32) -> Int? { isNull(index) ? nil : int(index) }
 
+    func optionalDouble(_ index: Int32) -> Double? { isNull(index) ? nil : sqlite3_column_double(statement, index) }
+
     func string(_ index: Int32) -> String {
         guard let text = sqlite3_column_text(statement, index) else { return "" }
         return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, index))), as: UTF8.self)

@@ -5,6 +5,8 @@ import GRDB
 /// Sealing at rest: the key check on open, sealing what is still in clear, and re-sealing under a new key.
 enum SecretsAtRest {
     static let canaryText = "mailmon secret key check"
+    /// Every column that holds secrets: mailbox configs, channel URLs, and the outbox's recipients (a webhook URL carries its key).
+    static let sealedColumns = [("monitor", "config"), ("alertChannel", "url"), ("alertOutbox", "recipient")]
 
     /// Checks every key the database records against the ring, records the ring's current key,
     /// and seals configs and channel URLs still in clear; then clears the WAL of any clear copy.
@@ -27,9 +29,11 @@ enum SecretsAtRest {
                 try db.execute(sql: "UPDATE monitor SET config = ? WHERE id = ?", arguments: [try cipher.seal(row[1]), row[0] as Int64])
                 sealed += 1
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, url FROM alertChannel WHERE url NOT LIKE 'enc:v1:%'") {
-                try db.execute(sql: "UPDATE alertChannel SET url = ? WHERE id = ?", arguments: [try cipher.seal(row[1]), row[0] as Int64])
-                sealed += 1
+            for (table, column) in sealedColumns.dropFirst() {
+                for row in try Row.fetchAll(db, sql: "SELECT id, \(column) FROM \(table) WHERE \(column) NOT LIKE 'enc:v1:%'") {
+                    try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE id = ?", arguments: [try cipher.seal(row[1]), row[0] as Int64])
+                    sealed += 1
+                }
             }
             return sealed > 0
         }
@@ -50,11 +54,12 @@ extension AppDatabase {
     /// Re-seals every secret not sealed under the cipher's current key, `batch` rows a transaction
     /// (the processes using the database go on meanwhile); then forgets keys no row uses.
     /// Returns the rows re-sealed and the key ids still in use.
-    public func resealSecrets(batch: Int = 500) async throws -> (resealed: Int, keysInUse: Set<String>) {
+    /// `forgetUnused`: drop the check rows of keys no secret uses (`prune`, once every process sealing with them has restarted).
+    public func resealSecrets(batch: Int = 500, forgetUnused: Bool) async throws -> (resealed: Int, keysInUse: Set<String>) {
         guard let cipher else { throw SecretCipherError("this database was opened without a key ring") }
         let current = cipher.currentKeyId
         var total = 0
-        for (table, column) in [("monitor", "config"), ("alertChannel", "url")] {
+        for (table, column) in SecretsAtRest.sealedColumns {
             while true {
                 let count = try await pool.write { db -> Int in
                     try SecretsAtRest.recordCurrentKey(db, cipher: cipher)
@@ -75,12 +80,13 @@ extension AppDatabase {
         }
         let inUse = try await pool.write { db -> Set<String> in
             var ids = Set<String>()
-            for (table, column) in [("monitor", "config"), ("alertChannel", "url")] {
+            for (table, column) in SecretsAtRest.sealedColumns {
                 for value in try String.fetchAll(db, sql: "SELECT DISTINCT substr(\(column), 1, 40) FROM \(table)") {
                     if let id = SealedText.keyId(value) { ids.insert(id) }
                 }
             }
             ids.insert(current)
+            guard forgetUnused else { return ids }
             try db.execute(sql: "DELETE FROM secretKey WHERE keyId NOT IN (\(ids.map { _ in "?" }.joined(separator: ",")))", arguments: StatementArguments(Array(ids)))
             return ids
         }
