@@ -16,9 +16,22 @@ public final class SecretKeyRing: SecretCipher {
 
     public let path: String?
     private let keys: Mutex<Keys>
-    /// Plaintexts of sealed values already opened (a listed monitor is opened on every list).
-    private let opened = Mutex<[String: String]>([:])
+    /// Plaintexts of sealed values already opened (a listed monitor is opened on every list), in
+    /// shards so that the readers of a busy list route do not queue on one lock.
+    private let opened: [OpenedShard] = (0..<SecretKeyRing.shardCount).map { _ in OpenedShard() }
+    static let shardCount = 32
     static let cacheCapacity = 100_000
+
+    private final class OpenedShard: Sendable {
+        let values = Mutex<[String: String]>([:])
+    }
+
+    /// The shard of a sealed value: its last characters are the base64 of the random GCM tag.
+    private func shard(_ value: String) -> OpenedShard {
+        var mix = 0
+        for byte in value.utf8.suffix(4) { mix = mix &* 31 &+ Int(byte) }
+        return opened[mix & (Self.shardCount - 1)]
+    }
 
     init(path: String?, keys: [SymmetricKey]) throws {
         guard !keys.isEmpty else { throw SecretCipherError("no secret key") }
@@ -72,7 +85,8 @@ public final class SecretKeyRing: SecretCipher {
 
     public func open(_ value: String) throws -> String {
         guard value.hasPrefix(SealedText.prefix) else { return value }
-        if let known = opened.withLock({ $0[value] }) { return known }
+        let shard = shard(value)
+        if let known = shard.values.withLock({ $0[value] }) { return known }
         guard let id = SealedText.keyId(value) else { throw SecretCipherError("a sealed value without a key id") }
         guard let key = key(id) else {
             throw SecretCipherError("a secret is sealed with key \(id), which the key ring does not have (\(path ?? "MAILMON_SECRET_KEY"))")
@@ -86,8 +100,8 @@ public final class SecretKeyRing: SecretCipher {
             throw SecretCipherError("a secret sealed with key \(id) does not open with that key: the key file was changed")
         }
         let text = String(decoding: plaintext, as: UTF8.self)
-        opened.withLock { cache in
-            if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+        shard.values.withLock { cache in
+            if cache.count >= Self.cacheCapacity / Self.shardCount { cache.removeAll(keepingCapacity: true) }
             cache[value] = text
         }
         return text
