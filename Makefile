@@ -5,9 +5,9 @@ PREFIX ?= /usr/local
 # Debian packages building and running need, and what the tests add (their real peers: Dovecot,
 # Prometheus and promtool); installed when missing (as root).
 PACKAGES := pkg-config liblua5.4-dev libsqlite3-dev
-TEST_PACKAGES := $(PACKAGES) python3 openssl dovecot-imapd dovecot-pop3d prometheus
+TEST_PACKAGES := $(PACKAGES) python3 python3-venv openssl dovecot-imapd dovecot-pop3d prometheus
 
-.PHONY: deps test-deps build run test bench install
+.PHONY: deps test-deps build run test fuzz bench install
 
 deps:
 	@tools/ensure-packages.sh $(PACKAGES)
@@ -25,6 +25,12 @@ run: build
 test: test-deps
 	python3 tools/check-imports.py
 	$(SWIFT) test
+	python3 tools/api_fuzz.py "$$($(SWIFT) build --show-bin-path)/mailmon"
+
+# schemathesis with every check (positive_data_acceptance and negative_data_rejection too) and many more examples.
+fuzz: test-deps
+	$(SWIFT) build --product mailmon
+	python3 tools/api_fuzz.py "$$($(SWIFT) build --show-bin-path)/mailmon" --examples 300 --all-checks
 
 # A release build to $(DESTDIR)$(PREFIX)/bin, the shipped scripts to $(PREFIX)/share/mailmon/scripts
 # (where the binary looks when no --scripts is given), a sample config and the systemd unit beside them.

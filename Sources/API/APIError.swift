@@ -27,6 +27,7 @@ public struct APIError: HTTPResponseError {
         case 403: "Forbidden"
         case 404: "Not Found"
         case 409: "Conflict"
+        case 405: "Method Not Allowed"
         case 413: "Content Too Large"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"

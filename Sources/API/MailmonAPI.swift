@@ -41,6 +41,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     let router = Router(context: MailmonRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
+    let known = MethodNotAllowedMiddleware.Routes()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: known))
     OperationsRoutes(endpoints: dependencies.operations).add(to: router)
     let api = router.group("api").add(middleware: BearerAuthMiddleware(principals: dependencies.principals, limiter: dependencies.authFailures))
     MonitorRoutes(service: dependencies.monitors).add(to: api)
@@ -50,5 +52,6 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     ScriptRoutes(service: dependencies.scripts).add(to: api)
     TokenRoutes(service: dependencies.tokens).add(to: api)
     IncidentRoutes(service: dependencies.incidents).add(to: api)
+    known.set(router.routes.map { ($0.method.rawValue, "\($0.path)") })
     return router
 }

@@ -71,6 +71,7 @@ struct EffectiveSettings {
                 "hostname": options.resolvedHostname(file), "port": try options.resolvedPort(file),
                 "writeConcurrency": try options.resolvedWriteConcurrency(file), "maxConnections": limits.maxConnections,
                 "requestHeadTimeoutSeconds": limits.requestHeadTimeoutSeconds, "idleTimeoutSeconds": limits.idleTimeoutSeconds,
+                "authFailureLimit": try options.resolvedAuthFailures(file).freeFailures,
             ],
             "database": options.resolvedDatabase(file),
             "scripts": options.resolvedScripts(file),

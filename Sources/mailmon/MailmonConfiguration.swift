@@ -18,6 +18,9 @@ struct MailmonConfiguration: Codable {
         var idleTimeoutSeconds: Int?
         /// Open connections at most (`--max-connections`, `MAILMON_MAX_CONNECTIONS`; default from the open-file limit).
         var maxConnections: Int?
+        /// Invalid tokens one address may send a minute before they are slowed, then refused 429
+        /// (`MAILMON_AUTH_FAILURE_LIMIT`, default 10; twice as many more are slowed).
+        var authFailureLimit: Int?
     }
 
     struct Metrics: Codable {

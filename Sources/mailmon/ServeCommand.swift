@@ -70,7 +70,7 @@ struct ServerOptions: ParsableArguments {
 
     /// An integer setting: the flag, else the variable (which must be an integer), else the
     /// file, else the default. A value outside `range`, from any source, is an error.
-    private func integer(
+    func integer(
         _ flag: Int?, _ variable: String, _ fromFile: Int?, default fallback: Int, range: ClosedRange<Int>, name: String
     ) throws -> Int {
         let value: Int
@@ -192,6 +192,14 @@ struct ServerOptions: ParsableArguments {
         Int((ContinuousClock.now - start).components.seconds)
     }
 
+    /// Invalid tokens an address may send a minute before slowing (MAILMON_AUTH_FAILURE_LIMIT, `server.authFailureLimit`).
+    func resolvedAuthFailures(_ file: MailmonConfiguration) throws -> AuthFailureLimiter.Settings {
+        let free = try integer(
+            nil, "MAILMON_AUTH_FAILURE_LIMIT", file.server?.authFailureLimit, default: AuthFailureLimiter.Settings().freeFailures,
+            range: 1...1_000_000_000, name: "auth failure limit")
+        return AuthFailureLimiter.Settings(freeFailures: free, slowedFailures: min(free, 500_000_000) * 2)
+    }
+
     /// The API with `/health`, `/ready` (which asks about the worker's lateness when `runsWorker`) and `/metrics`.
     func application(
         _ runtime: MailmonRuntime, _ file: MailmonConfiguration, runsWorker: Bool, logger: Logger
@@ -201,8 +209,10 @@ struct ServerOptions: ParsableArguments {
         let settings = resolvedWorkerSettings(file)
         let operations = runtime.operations(
             runsWorker: runsWorker, maxLateness: settings.readyLatenessSeconds, metricsToken: try resolvedMetricsToken(file))
+        var dependencies = APIDependencies(runtime: runtime, settings: settings, operations: operations)
+        dependencies.authFailures = AuthFailureLimiter(settings: try resolvedAuthFailures(file))
         return Application(
-            router: buildRouter(APIDependencies(runtime: runtime, settings: settings, operations: operations)),
+            router: buildRouter(dependencies),
             server: limits.server(waiting: waiting),
             configuration: limits.configuration(
                 address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), waiting: waiting, logger: logger),

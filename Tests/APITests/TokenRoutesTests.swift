@@ -50,6 +50,9 @@ struct TokenRoutesTests {
                 try await client.call(.get, "/api/customers", token: token).status == .unauthorized
             }
             #expect(try await client.call(.delete, "/api/organization/tokens/\(id)", token: fixture.admin).status == .notFound)
+            let adminId = try #require(try await fixture.runtime.database.principal(tokenHash: AccessTokens.hash(fixture.admin))?.tokenId)
+            let itself = try await client.call(.delete, "/api/organization/tokens/\(adminId)", token: fixture.admin)
+            #expect(itself.status == .badRequest && itself.body["message"] as? String == "a token cannot revoke itself: use another token")
         }
     }
 
@@ -95,7 +98,9 @@ struct TokenRoutesTests {
             let organizationTokens = try await client.execute(uri: "/api/organization/tokens", method: .get, headers: [.authorization: "Bearer \(fixture.admin)"]) {
                 try JSONSerialization.jsonObject(with: Data($0.body.readableBytesView)) as? [[String: Any]] ?? []
             }
-            let memberId = try #require(organizationTokens.first { $0["customerId"] is NSNull && $0["role"] as? String == "member" }?["id"] as? Int)
+            let memberOwn = try #require(try await fixture.runtime.database.principal(tokenHash: AccessTokens.hash(fixture.member))?.tokenId)
+            let memberId = try #require(
+                organizationTokens.first { $0["customerId"] is NSNull && $0["role"] as? String == "member" && $0["id"] as? Int != Int(memberOwn) }?["id"] as? Int)
             #expect(try await client.call(.delete, "/api/customer/tokens/\(memberId)", token: fixture.member).status == .forbidden)
         }
     }

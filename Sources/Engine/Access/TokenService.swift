@@ -86,6 +86,9 @@ public struct TokenService: Sendable {
 
     public func revoke(_ id: String, route: Route, actor: Principal) async throws {
         guard let number = Int64(id), number > 0 else { throw DomainError.badRequest("invalid token id") }
+        // A token that revoked itself would leave its holder locked out mid-session (and an organization
+        // without an admin): another token does it.
+        guard number != actor.tokenId else { throw DomainError.badRequest("a token cannot revoke itself: use another token") }
         guard let token = try await access.tokens(organizationId: actor.organizationId).first(where: { $0.id == number }) else {
             throw DomainError.notFound("Token not found")
         }
