@@ -12,7 +12,7 @@ extension APIDependencies {
             tokens: TokenService(access: runtime.database, customers: runtime.database, policy: AccessPolicy(library: runtime.library)),
             incidents: IncidentService(
                 incidents: runtime.database, monitors: runtime.database, customers: runtime.database, access: runtime.database,
-                policy: AccessPolicy(library: runtime.library)),
+                policy: AccessPolicy(library: runtime.library), logger: runtime.logger),
             operations: operations ?? runtime.operations(runsWorker: false))
     }
 }

@@ -61,7 +61,7 @@ struct EffectiveSettings {
             smtp = object
         }
         var sms: Any = NSNull()
-        if let gateway = file.sms {
+        if let gateway = try options.resolvedSms(file) {
             sms = ["url": gateway.url, "from": gateway.from as Any? ?? NSNull(), "headers": gateway.headers.mapValues { _ in Self.redacted }]
         }
         let listen = options.environment["MAILMON_WORKER_LISTEN"] ?? file.workerListen

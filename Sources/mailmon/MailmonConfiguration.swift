@@ -59,6 +59,26 @@ struct MailmonConfiguration: Codable {
         }
     }
 
+    /// The SMS gateway, and a file its secret headers (an API key) may come from instead of the file itself.
+    struct Sms: Codable {
+        var gateway: SmsGateway
+        /// A JSON object of headers merged over `headers` (`MAILMON_SMS_HEADERS_FILE`).
+        var headersFile: String?
+
+        enum CodingKeys: String, CodingKey { case headersFile }
+
+        init(from decoder: any Decoder) throws {
+            gateway = try SmsGateway(from: decoder)
+            headersFile = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .headersFile)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try gateway.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(headersFile, forKey: .headersFile)
+        }
+    }
+
     var server: Server?
     var database: String?
     var scripts: String?
@@ -66,7 +86,7 @@ struct MailmonConfiguration: Codable {
     var trustedCAFile: String?
     var worker: WorkerSettings?
     var smtp: Smtp?
-    var sms: SmsGateway?
+    var sms: Sms?
     var metrics: Metrics?
     var log: Log?
     /// The key file that seals secrets at rest (`--secret-key-file`, `MAILMON_SECRET_KEY_FILE`).

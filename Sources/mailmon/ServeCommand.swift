@@ -131,6 +131,20 @@ struct ServerOptions: ParsableArguments {
 
     func resolvedWorkerSettings(_ file: MailmonConfiguration) -> WorkerSettings { file.worker ?? WorkerSettings() }
 
+    /// The SMS gateway with the headers of MAILMON_SMS_HEADERS_FILE or `sms.headersFile` (a JSON object) over its own.
+    func resolvedSms(_ file: MailmonConfiguration) throws -> SmsGateway? {
+        guard var gateway = file.sms?.gateway else { return nil }
+        guard let path = environment["MAILMON_SMS_HEADERS_FILE"] ?? file.sms?.headersFile else { return gateway }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("cannot read the SMS headers file \(path)")
+        }
+        guard let headers = try? JSONDecoder().decode([String: String].self, from: data) else {
+            throw ConfigurationError("the SMS headers file \(path) must hold a JSON object of strings")
+        }
+        gateway.headers.merge(headers) { _, fromFile in fromFile }
+        return gateway
+    }
+
     /// The key file (MAILMON_SECRET_KEY, when set, takes the place of any file).
     func resolvedSecretKeyFile(_ file: MailmonConfiguration) -> String {
         secretKeyFile ?? environment["MAILMON_SECRET_KEY_FILE"] ?? file.secretKeyFile
@@ -161,6 +175,7 @@ struct ServerOptions: ParsableArguments {
         try resolvedLogFormat(file).bootstrap(level: try resolvedLogLevel(file))
         _ = try resolvedMetricsToken(file)
         _ = try resolvedSmtp(file)
+        _ = try resolvedSms(file)
         var logger = Logger(label: "mailmon")
         logger.logLevel = try resolvedLogLevel(file)
         if listening {

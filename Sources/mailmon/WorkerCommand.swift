@@ -65,7 +65,7 @@ enum WorkerServices {
         _ runtime: MailmonRuntime, _ file: MailmonConfiguration, options: ServerOptions, extra: [any Service], logger: Logger
     ) async throws {
         let settings = options.resolvedWorkerSettings(file)
-        let senders = try AlertSenders.configured(smtp: try options.resolvedSmtp(file), sms: file.sms)
+        let senders = try AlertSenders.configured(smtp: try options.resolvedSmtp(file), sms: try options.resolvedSms(file))
         if file.smtp == nil { logger.warning("no smtp relay configured: e-mail alerts will be recorded as failed") }
         logger.info("worker \(settings.workerId): concurrency \(settings.concurrency), retention \(settings.retentionDays) days")
         let group = ServiceGroup(

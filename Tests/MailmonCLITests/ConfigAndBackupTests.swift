@@ -58,6 +58,7 @@ struct ConfigAndBackupTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/config.json"
         try "Relay-From-File-123\n".write(toFile: directory + "/relay", atomically: true, encoding: .utf8)
+        try #"{"X-Secret": "Sms-From-File-246"}"#.write(toFile: directory + "/sms-headers.json", atomically: true, encoding: .utf8)
         try """
             {"server": {"port": 9000}, "database": "/var/lib/mailmon/file.sqlite",
              "smtp": {"host": "relay.example.com", "port": 587, "from": "mm@example.com", "username": "mm", "password": "In-File-456"},
@@ -66,15 +67,19 @@ struct ConfigAndBackupTests {
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let run = try Self.mailmon(
             ["config", "show", "--config", file, "--port", "9100"], in: directory,
-            environment: ["MAILMON_DATABASE": "/srv/env.sqlite", "MAILMON_SMTP_PASSWORD_FILE": directory + "/relay", "MAILMON_PORT": "9050"])
+            environment: [
+                "MAILMON_DATABASE": "/srv/env.sqlite", "MAILMON_SMTP_PASSWORD_FILE": directory + "/relay", "MAILMON_PORT": "9050",
+                "MAILMON_SMS_HEADERS_FILE": directory + "/sms-headers.json",
+            ])
         #expect(run.status == 0, "\(run.output)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")
         #expect((json["server"] as? [String: Any])?["port"] as? Int == 9100, "the flag wins")
         #expect(json["database"] as? String == "/srv/env.sqlite", "the environment wins over the file")
         #expect((json["smtp"] as? [String: Any])?["password"] as? String == "<redacted>")
         #expect(((json["sms"] as? [String: Any])?["headers"] as? [String: String])?["X-Api-Key"] == "<redacted>")
+        #expect(((json["sms"] as? [String: Any])?["headers"] as? [String: String])?["X-Secret"] == "<redacted>", "headers from MAILMON_SMS_HEADERS_FILE")
         #expect((json["metrics"] as? [String: Any])?["token"] as? String == "<redacted>")
-        for secret in ["Relay-From-File-123", "In-File-456", "Sms-Key-789", "Metrics-In-File-000"] {
+        for secret in ["Relay-From-File-123", "In-File-456", "Sms-Key-789", "Metrics-In-File-000", "Sms-From-File-246"] {
             #expect(!run.output.contains(secret), "\(secret) shown")
         }
         let missing = try Self.mailmon(

@@ -94,6 +94,12 @@ struct OperationsProcessTests {
         prometheus.process.send(SIGTERM)
         _ = try prometheus.process.waitForExit()
 
+        // An acknowledgement over the API is a log line too.
+        let (member, _) = try await AccessTokens.create(in: runtime.database, role: .member)
+        let incidents = try await HTTPCall(base: base, token: member)(.GET, "/api/incidents?status=active")
+        let incidentId = try #require((incidents.body["items"] as? [[String: Any]])?.first?["publicId"] as? String, "\(incidents.body)")
+        #expect(try await HTTPCall(base: base, token: member)(.POST, "/api/incidents/\(incidentId)/acknowledge").status == 200)
+
         run.send(SIGTERM)
         #expect(try run.waitForExit() == 0)
         let log = (try? String(contentsOfFile: directory + "/run.err", encoding: .utf8)) ?? ""
@@ -109,6 +115,7 @@ struct OperationsProcessTests {
         #expect(opened["monitor"] as? String == monitor.publicId.lowercasedString && opened["category"] as? String == "connect_refused")
         #expect(opened["level"] as? String == "info" && opened["customerId"] as? String == "\(customer.id)")
         #expect(!logged("alert failed").isEmpty)
+        #expect(logged("incident acknowledged").contains { $0["monitor"] as? String == monitor.publicId.lowercasedString && $0["by"] is String })
         #expect(logged("check").contains { $0["level"] as? String == "debug" && $0["category"] as? String == "connect_refused" })
         #expect(!logged("mailmon started").isEmpty && !logged("mailmon stopped").isEmpty)
         let hookLines = messages.filter { ($0["message"] as? String)?.hasPrefix("hook input {") == true }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Domain
 import LuaHost
+public import Logging
 
 /// `GET /api/incidents`, `GET /api/incidents/:publicId` (with its timeline) and acknowledgement.
 /// Reading follows `read_monitor` (another organization's or customer's incident is a 404);
@@ -22,11 +23,13 @@ public struct IncidentService: Sendable {
     let access: any AccessRepository
     let policy: AccessPolicy
     let clock: @Sendable () -> Date
+    let logger: Logger
 
     public init(
         incidents: any IncidentRepository, monitors: any MonitorRepository, customers: any CustomerRepository, access: any AccessRepository,
-        policy: AccessPolicy, clock: @escaping @Sendable () -> Date = { Date() }
+        policy: AccessPolicy, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "mailmon")
     ) {
+        self.logger = logger
         self.incidents = incidents
         self.monitors = monitors
         self.customers = customers
@@ -84,8 +87,17 @@ public struct IncidentService: Sendable {
         var listing = try await find(publicId, actor: actor)
         try await policy.require(.acknowledgeIncident, actor: actor, organizationId: listing.organizationId, customerId: listing.customerId)
         let name = try await access.tokens(organizationId: actor.organizationId).first { $0.id == actor.tokenId }?.userName ?? "token \(actor.tokenId)"
+        let wasAcknowledged = listing.incident.acknowledgedAt != nil
         guard let incident = try await incidents.acknowledgeIncident(id: listing.incident.id, at: clock(), by: name) else {
             throw DomainError.notFound("Incident not found")
+        }
+        if !wasAcknowledged, incident.acknowledgedBy == name {
+            logger.info(
+                "incident acknowledged",
+                metadata: [
+                    "monitor": "\(listing.monitorPublicId.lowercasedString)", "customerId": "\(listing.customerId)",
+                    "category": "\(incident.type)", "incident": "\(incident.id)", "by": "\(name)",
+                ])
         }
         listing.incident = incident
         return listing

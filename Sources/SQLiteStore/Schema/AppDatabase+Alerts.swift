@@ -56,12 +56,8 @@ extension AppDatabase: AlertRepository {
         try await pool.read { db in
             let join = "FROM alert a JOIN incident i ON i.id = a.incidentId WHERE i.monitorId = ?"
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(join)", arguments: [monitorId]) ?? 0
-            let items = try Row.fetchAll(db, sql: "SELECT a.* \(join) ORDER BY a.id DESC LIMIT ?", arguments: [monitorId, limit]).map { row in
-                let sent: Int64? = row["sentAt"]
-                return AlertAttempt(
-                    id: row["id"], incidentId: row["incidentId"], type: row["type"], status: row["status"], channelName: row["channelName"],
-                    sentAt: sent.map(StoredTime.date), errorMessage: row["errorMessage"])
-            }
+            let items = try Row.fetchAll(db, sql: "SELECT a.* \(join) ORDER BY a.id DESC LIMIT ?", arguments: [monitorId, limit])
+                .map(Self.alertAttempt(row:))
             return Page(items: items, total: total, page: 1, perPage: limit)
         }
     }
@@ -100,6 +96,13 @@ extension AppDatabase: AlertRepository {
             try db.execute(sql: "DELETE FROM alertChannel WHERE id = ? AND organizationId = ?", arguments: [id, organizationId])
             return db.changesCount > 0
         }
+    }
+
+    static func alertAttempt(row: Row) -> AlertAttempt {
+        let sent: Int64? = row["sentAt"]
+        return AlertAttempt(
+            id: row["id"], incidentId: row["incidentId"], type: row["type"], status: row["status"], channelName: row["channelName"],
+            sentAt: sent.map(StoredTime.date), errorMessage: row["errorMessage"])
     }
 
     func alertChannel(row: Row) throws -> AlertChannel {

@@ -49,12 +49,8 @@ extension AppDatabase: IncidentRepository {
 
     public func alertAttempts(incidentId: Int64) async throws -> [AlertAttempt] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert WHERE incidentId = ? ORDER BY id", arguments: [incidentId]).map { row in
-                let sent: Int64? = row["sentAt"]
-                return AlertAttempt(
-                    id: row["id"], incidentId: row["incidentId"], type: row["type"], status: row["status"], channelName: row["channelName"],
-                    sentAt: sent.map(StoredTime.date), errorMessage: row["errorMessage"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM alert WHERE incidentId = ? ORDER BY id", arguments: [incidentId])
+                .map(Self.alertAttempt(row:))
         }
     }
 
