@@ -1,5 +1,6 @@
 public import CoreMetrics
 import Foundation
+import Synchronization
 public import LuaHost
 import MailProbe
 public import Domain
@@ -10,6 +11,23 @@ public import Domain
 /// no mailbox names).
 public struct MailmonMetrics: Sendable {
     let factory: any MetricsFactory
+    /// The handles of the script-call metrics, made once per script and function: every API
+    /// request calls a policy, and looking the series up in the registry each time cost more
+    /// than recording into it.
+    private let scriptHandles = ScriptHandles()
+
+    private final class ScriptHandles: Sendable {
+        struct Key: Hashable {
+            var script: String
+            var function: String
+        }
+        struct Handles: Sendable {
+            var ok: Counter
+            var error: Counter
+            var duration: CoreMetrics.Timer
+        }
+        let handles = Mutex<[Key: Handles]>([:])
+    }
 
     /// Counts nothing.
     public static let none = MailmonMetrics(factory: NOOPMetricsHandler.instance)
@@ -98,11 +116,17 @@ public struct MailmonMetrics: Sendable {
 
 extension MailmonMetrics: ScriptCallObserver {
     public func scriptCalled(script: String, function: String, duration: Duration, failed: Bool) {
-        Counter(
-            label: Name.scriptCalls, dimensions: [("script", script), ("function", function), ("result", failed ? "error" : "ok")],
-            factory: factory
-        ).increment()
-        Timer(label: Name.scriptDuration, dimensions: [("script", script), ("function", function)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let key = ScriptHandles.Key(script: script, function: function)
+        let handles = scriptHandles.handles.withLock { $0[key] } ?? {
+            let dimensions = [("script", script), ("function", function)]
+            let made = ScriptHandles.Handles(
+                ok: Counter(label: Name.scriptCalls, dimensions: dimensions + [("result", "ok")], factory: factory),
+                error: Counter(label: Name.scriptCalls, dimensions: dimensions + [("result", "error")], factory: factory),
+                duration: Timer(label: Name.scriptDuration, dimensions: dimensions, factory: factory))
+            scriptHandles.handles.withLock { $0[key] = made }
+            return made
+        }()
+        (failed ? handles.error : handles.ok).increment()
+        handles.duration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }
