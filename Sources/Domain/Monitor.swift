@@ -107,6 +107,8 @@ public protocol MonitorRepository: Sendable {
     /// Inserts a monitor for `customerId`; nil (and nothing written) unless that customer is in `organizationId`.
     func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?
     func monitor(publicId: UUID) async throws -> Monitor?
+    /// By the numeric id the create answer carries (clients of the reference API keep it).
+    func monitor(id: Int64) async throws -> Monitor?
     /// Replaces the fields if the monitor is still as read (its `updatedAt` is `expected`):
     /// the caller decided the change on that state, so a write in between is not overwritten.
     func updateMonitor(id: Int64, fields: MonitorFields, at: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate

@@ -25,6 +25,7 @@ struct CrossOrganizationTests {
                 .post, "/api/imap-pop-monitors", token: fixture.admin,
                 json: #"{"customerId": "\#(Self.acme)", "name": "Ours", "hostname": "127.0.0.1", "port": \#(refused.port), "imapPopConfig": {"protocol": "imap", "user": "u", "password": "p"}}"#)
             let monitorId = try #require(monitor.body["publicId"] as? String)
+            let monitorNumber = try #require(monitor.body["id"] as? Int)
             let customerId = try #require(monitor.body["customerId"] as? Int)
             #expect(try await client.call(.post, "/api/imap-pop-monitors/\(monitorId)/trigger-check", token: fixture.admin).status == .ok)
             let incidents = try await client.call(.get, "/api/incidents", token: fixture.admin)
@@ -42,7 +43,8 @@ struct CrossOrganizationTests {
             for (method, path) in try OpenAPIRouteTests.operations() where path.contains("{") {
                 let concrete: [String]
                 switch true {
-                case path.hasPrefix("/api/imap-pop-monitors/"): concrete = [path.replacingOccurrences(of: "{publicId}", with: monitorId)]
+                case path.hasPrefix("/api/imap-pop-monitors/"):
+                    concrete = [monitorId, "\(monitorNumber)"].map { path.replacingOccurrences(of: "{publicId}", with: $0) }
                 case path.hasPrefix("/api/customers/"):
                     concrete = ["\(customerId)", Self.acme].map { path.replacingOccurrences(of: "{id}", with: $0) }
                 case path.hasPrefix("/api/incidents/"): concrete = [path.replacingOccurrences(of: "{publicId}", with: incidentId)]

@@ -88,4 +88,26 @@ struct IncidentAndStateTests {
             #expect(paused.body["state"] as? String == "maintenance" && paused.body["stateSince"] as? String != shown["stateSince"] as? String)
         }
     }
+
+    @Test("a monitor's path takes its numeric id as well as its publicId, as clients of the reference keep the id")
+    func numericIds() async throws {
+        try await APIFixture.withCustomer(Self.acme) { fixture, client in
+            let created = try await client.call(
+                .post, "/api/imap-pop-monitors", token: fixture.admin,
+                json: #"{"customerId": "\#(Self.acme)", "name": "By id", "hostname": "mail.example.com"}"#)
+            let number = try #require(created.body["id"] as? Int)
+            let publicId = try #require(created.body["publicId"] as? String)
+            let read = try await client.call(.get, "/api/imap-pop-monitors/\(number)", token: fixture.readonly)
+            #expect(read.status == .ok && read.body["publicId"] as? String == publicId)
+            let renamed = try await client.call(.patch, "/api/imap-pop-monitors/\(number)", token: fixture.admin, json: #"{"name": "Renamed"}"#)
+            #expect(renamed.status == .ok && renamed.body["name"] as? String == "Renamed")
+            #expect(try await client.call(.get, "/api/imap-pop-monitors/\(number)/incident-history", token: fixture.admin).status == .ok)
+            for bad in ["0", "-1", "1.5", "abc"] {
+                #expect(try await client.call(.get, "/api/imap-pop-monitors/\(bad)", token: fixture.admin).status == .badRequest, "\(bad)")
+            }
+            #expect(try await client.call(.get, "/api/imap-pop-monitors/\(number + 1000)", token: fixture.admin).status == .notFound)
+            #expect(try await client.call(.delete, "/api/imap-pop-monitors/\(number)", token: fixture.admin).status == .noContent)
+            #expect(try await client.call(.get, "/api/imap-pop-monitors/\(publicId)", token: fixture.admin).status == .notFound)
+        }
+    }
 }

@@ -149,11 +149,18 @@ public struct MonitorService: Sendable {
         return page
     }
 
-    private func readable(_ publicId: String, actor: Principal) async throws -> Monitor {
-        guard let uuid = UUID(text: publicId) else {
-            throw DomainError.badRequest("invalid monitor id: expected a UUID")
+    /// The monitor a path names: its `publicId`, or the numeric `id` the create answer carries
+    /// (clients of the reference API keep that one).
+    private func readable(_ identifier: String, actor: Principal) async throws -> Monitor {
+        let found: Monitor?
+        if let uuid = UUID(text: identifier) {
+            found = try await monitors.monitor(publicId: uuid)
+        } else if let id = Int64(identifier), id > 0 {
+            found = try await monitors.monitor(id: id)
+        } else {
+            throw DomainError.badRequest("invalid monitor id: expected the publicId (a UUID) or the numeric id")
         }
-        guard let monitor = try await monitors.monitor(publicId: uuid) else { throw DomainError.notFound("Monitor not found") }
+        guard let monitor = found else { throw DomainError.notFound("Monitor not found") }
         try await access.require(.readMonitor, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
         return monitor
     }

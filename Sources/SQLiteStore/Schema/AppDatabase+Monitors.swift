@@ -36,6 +36,10 @@ extension AppDatabase: MonitorRepository {
         }
     }
 
+    public func monitor(id: Int64) async throws -> Monitor? {
+        try await pool.read { db in try monitor(db, id: id) }
+    }
+
     public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate {
         try await groupCommit.write { db in
             var arguments = try self.arguments(fields)
