@@ -11,22 +11,47 @@ public import Domain
 /// no mailbox names).
 public struct MailmonMetrics: Sendable {
     let factory: any MetricsFactory
-    /// The handles of the script-call metrics, made once per script and function: every API
-    /// request calls a policy, and looking the series up in the registry each time cost more
+    /// Every handle made once per label and dimensions: the worker records each check and every
+    /// API request calls a policy, and looking a series up in the registry each time cost more
     /// than recording into it.
-    private let scriptHandles = ScriptHandles()
+    private let handles = Handles()
 
-    private final class ScriptHandles: Sendable {
+    private final class Handles: Sendable {
         struct Key: Hashable {
-            var script: String
-            var function: String
+            var label: String
+            var dimensions: [String]
         }
-        struct Handles: Sendable {
-            var ok: Counter
-            var error: Counter
-            var duration: CoreMetrics.Timer
-        }
-        let handles = Mutex<[Key: Handles]>([:])
+        let counters = Mutex<[Key: Counter]>([:])
+        let timers = Mutex<[Key: CoreMetrics.Timer]>([:])
+        let gauges = Mutex<[Key: Gauge]>([:])
+    }
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> Handles.Key {
+        Handles.Key(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
+    }
+
+    func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
+        let key = Self.key(label, dimensions)
+        if let known = handles.counters.withLock({ $0[key] }) { return known }
+        let made = Counter(label: label, dimensions: dimensions, factory: factory)
+        handles.counters.withLock { $0[key] = made }
+        return made
+    }
+
+    func timer(_ label: String, _ dimensions: [(String, String)] = []) -> CoreMetrics.Timer {
+        let key = Self.key(label, dimensions)
+        if let known = handles.timers.withLock({ $0[key] }) { return known }
+        let made = Timer(label: label, dimensions: dimensions, factory: factory)
+        handles.timers.withLock { $0[key] = made }
+        return made
+    }
+
+    func gauge(_ label: String, _ dimensions: [(String, String)] = []) -> Gauge {
+        let key = Self.key(label, dimensions)
+        if let known = handles.gauges.withLock({ $0[key] }) { return known }
+        let made = Gauge(label: label, dimensions: dimensions, factory: factory)
+        handles.gauges.withLock { $0[key] = made }
+        return made
     }
 
     /// Counts nothing.
@@ -59,11 +84,8 @@ public struct MailmonMetrics: Sendable {
     /// One finished check: its result and category, each phase's time, and how late it started.
     func checkFinished(_ result: ProbeResult, dueAt: Date?, startedAt: Date) {
         let protocolName = result.mailProtocol.rawValue
-        Counter(
-            label: Name.checks,
-            dimensions: [("protocol", protocolName), ("result", result.ok ? "ok" : "failed"), ("category", result.category?.rawValue ?? "none")],
-            factory: factory
-        ).increment()
+        counter(Name.checks, [("protocol", protocolName), ("result", result.ok ? "ok" : "failed"), ("category", result.category?.rawValue ?? "none")])
+            .increment()
         let timings = result.timings
         let phases: [(String, Double?)] = [
             ("connect", timings.connect), ("tls", timings.tls), ("greeting", timings.greeting), ("login", timings.login),
@@ -71,39 +93,36 @@ public struct MailmonMetrics: Sendable {
         ]
         for (phase, milliseconds) in phases {
             guard let milliseconds, milliseconds.isFinite, milliseconds >= 0 else { continue }
-            Timer(label: Name.checkDuration, dimensions: [("protocol", protocolName), ("phase", phase)], factory: factory)
+            timer(Name.checkDuration, [("protocol", protocolName), ("phase", phase)])
                 .recordNanoseconds(Int64(milliseconds * 1_000_000))
         }
         if let dueAt {
             let late = max(0, startedAt.timeIntervalSince(dueAt))
-            Timer(label: Name.scheduleLateness, factory: factory)
+            timer(Name.scheduleLateness)
                 .recordNanoseconds(Int64(min(late, 86_400) * 1_000_000_000))
         }
     }
 
     func incidents(opened: [Incident], resolved: [Incident]) {
         for incident in opened {
-            Counter(label: Name.incidentsOpened, dimensions: [("type", Self.boundedType(incident.type))], factory: factory).increment()
+            counter(Name.incidentsOpened, [("type", Self.boundedType(incident.type))]).increment()
         }
         for incident in resolved {
-            Counter(label: Name.incidentsResolved, dimensions: [("type", Self.boundedType(incident.type))], factory: factory).increment()
+            counter(Name.incidentsResolved, [("type", Self.boundedType(incident.type))]).increment()
         }
     }
 
     func alertAttempted(channelType: String, sent: Bool) {
-        Counter(
-            label: Name.alerts, dimensions: [("channel_type", Self.boundedType(channelType)), ("result", sent ? "sent" : "failed")],
-            factory: factory
-        ).increment()
+        counter(Name.alerts, [("channel_type", Self.boundedType(channelType)), ("result", sent ? "sent" : "failed")]).increment()
     }
 
     func checksInFlight(_ count: Int) {
-        Gauge(label: Name.checksInFlight, factory: factory).record(count)
+        gauge(Name.checksInFlight).record(count)
     }
 
     /// A store call of the worker or the dispatcher that failed (`operation`: a fixed name).
     func databaseError(_ operation: String) {
-        Counter(label: Name.databaseErrors, dimensions: [("operation", operation)], factory: factory).increment()
+        counter(Name.databaseErrors, [("operation", operation)]).increment()
     }
 
     /// Incident and channel types come from scripts: kept to a short identifier so a script
@@ -116,17 +135,9 @@ public struct MailmonMetrics: Sendable {
 
 extension MailmonMetrics: ScriptCallObserver {
     public func scriptCalled(script: String, function: String, duration: Duration, failed: Bool) {
-        let key = ScriptHandles.Key(script: script, function: function)
-        let handles = scriptHandles.handles.withLock { $0[key] } ?? {
-            let dimensions = [("script", script), ("function", function)]
-            let made = ScriptHandles.Handles(
-                ok: Counter(label: Name.scriptCalls, dimensions: dimensions + [("result", "ok")], factory: factory),
-                error: Counter(label: Name.scriptCalls, dimensions: dimensions + [("result", "error")], factory: factory),
-                duration: Timer(label: Name.scriptDuration, dimensions: dimensions, factory: factory))
-            scriptHandles.handles.withLock { $0[key] = made }
-            return made
-        }()
-        (failed ? handles.error : handles.ok).increment()
-        handles.duration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        counter(Name.scriptCalls, [("script", script), ("function", function), ("result", failed ? "error" : "ok")]).increment()
+        timer(Name.scriptDuration, [("script", script), ("function", function)])
+            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
+
 }
