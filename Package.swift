@@ -211,6 +211,7 @@ let package = Package(
                 "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "MailmonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(

@@ -12,6 +12,7 @@ struct CustomerRoutes {
             return Response.json(.created) { ResourceJSON.customer(customer, into: &$0) }
         }
         group.get("customers") { request, context in
+            try QueryNames.check(request, QueryNames.paging.union(["search"]), emptyAllowed: ["search"])
             let paging = try Paging(request)
             let page = try await service.list(
                 search: request.uri.queryParameters["search"].map(String.init), page: paging.page, perPage: paging.perPage,

@@ -9,6 +9,7 @@ struct IncidentRoutes {
 
     func add(to group: RouterGroup<MailmonRequestContext>) {
         group.get("incidents") { request, context in
+            try QueryNames.check(request, QueryNames.paging.union(["status", "customerId", "monitorId", "type"]), emptyAllowed: ["type"])
             let paging = try Paging(request)
             let query = request.uri.queryParameters
             func text(_ name: String) -> String? { query[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }

@@ -12,6 +12,7 @@ public struct APIDependencies: Sendable {
     public var alertChannels: AlertChannelService
     public var tokens: TokenService
     public var incidents: IncidentService
+    public var auditLog: AuditLogService
     /// Repeated invalid tokens from one address: slowed, then 429.
     public var authFailures: AuthFailureLimiter
     /// `/health`, `/ready` and `/metrics`.
@@ -20,8 +21,9 @@ public struct APIDependencies: Sendable {
     public init(
         principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, scripts: ScriptService,
         history: MonitorHistoryService, alertChannels: AlertChannelService, tokens: TokenService, incidents: IncidentService,
-        operations: OperationsEndpoints
+        auditLog: AuditLogService, operations: OperationsEndpoints
     ) {
+        self.auditLog = auditLog
         self.incidents = incidents
         self.tokens = tokens
         self.authFailures = AuthFailureLimiter()
@@ -40,6 +42,7 @@ public struct APIDependencies: Sendable {
 public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonRequestContext> {
     let router = Router(context: MailmonRequestContext.self)
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ErrorMiddleware())
     let known = MethodNotAllowedMiddleware.Routes()
     router.add(middleware: MethodNotAllowedMiddleware(routes: known))
@@ -52,6 +55,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     ScriptRoutes(service: dependencies.scripts).add(to: api)
     TokenRoutes(service: dependencies.tokens).add(to: api)
     IncidentRoutes(service: dependencies.incidents).add(to: api)
+    AuditLogRoutes(service: dependencies.auditLog).add(to: api)
     known.set(router.routes.map { ($0.method.rawValue, "\($0.path)") })
     return router
 }

@@ -30,6 +30,7 @@ struct MonitorHistoryRoutes {
             }
         }
         group.get("imap-pop-monitors/:publicId/details") { request, context in
+            try QueryNames.check(request, ["range", "date", "startDate", "endDate", "granularity"])
             let query = request.uri.queryParameters
             func value(_ name: String) -> String? { query[name[...]].map(String.init) }
             let now = Date()

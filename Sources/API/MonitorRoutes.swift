@@ -12,6 +12,7 @@ struct MonitorRoutes {
             return Response.json(.created) { ResourceJSON.monitor(monitor, into: &$0) }
         }
         group.get("imap-pop-monitors") { request, context in
+            try QueryNames.check(request, QueryNames.paging.union(["organizationId", "customerId", "state", "sort", "search"]), emptyAllowed: ["search"])
             let query = request.uri.queryParameters
             let paging = try Paging(request)
             var organizationId: Int64?

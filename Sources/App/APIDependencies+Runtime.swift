@@ -13,6 +13,7 @@ extension APIDependencies {
             incidents: IncidentService(
                 incidents: runtime.database, monitors: runtime.database, customers: runtime.database, access: runtime.database,
                 policy: AccessPolicy(library: runtime.library), logger: runtime.logger),
+            auditLog: AuditLogService(audit: runtime.database, customers: runtime.database, policy: AccessPolicy(library: runtime.library)),
             operations: operations ?? runtime.operations(runsWorker: false))
     }
 }

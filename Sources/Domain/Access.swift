@@ -105,7 +105,7 @@ public protocol AccessRepository: Sendable {
     /// Creates the first organization if none exists; returns its id and whether it was created.
     func ensureDefaultOrganization(name: String) async throws -> (id: Int64, created: Bool)
     /// Creates a user with the token (in the given or the first organization).
-    func createUserWithToken(_ token: NewToken) async throws -> Principal
+    func createUserWithToken(_ token: NewToken, audit: AuditRecord?) async throws -> Principal
     /// On a database without users: the first organization (made if there is none) and this
     /// user with its token, in one transaction; nil, and nothing written, when a user exists.
     func bootstrapUser(_ token: NewToken, organizationName: String) async throws -> Principal?
@@ -113,7 +113,7 @@ public protocol AccessRepository: Sendable {
     /// Every token, oldest first; only `organizationId`'s when given.
     func tokens(organizationId: Int64?) async throws -> [TokenListing]
     /// Deletes the token; false when there is none with this id. Its user stays, without it.
-    func revokeToken(id: Int64) async throws -> Bool
+    func revokeToken(id: Int64, audit: AuditRecord?) async throws -> Bool
     /// Records that the token was used at `at`.
     func markTokenUsed(id: Int64, at: Date) async throws
     /// A further organization (an MSP's second tenant); its id.

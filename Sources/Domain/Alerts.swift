@@ -87,7 +87,7 @@ public protocol AlertRepository: Sendable {
     func alertChannels(organizationId: Int64, customerId: Int64?) async throws -> [AlertChannel]
     /// Every channel of the organization, its customers' included.
     func allAlertChannels(organizationId: Int64) async throws -> [AlertChannel]
-    func addAlertChannel(organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at: Date) async throws
+    func addAlertChannel(organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at: Date, audit: AuditRecord?) async throws
         -> AlertChannel
-    func deleteAlertChannel(id: Int64, organizationId: Int64) async throws -> Bool
+    func deleteAlertChannel(id: Int64, organizationId: Int64, audit: AuditRecord?) async throws -> Bool
 }

@@ -68,7 +68,7 @@ public enum StoreError: Error, Sendable, Equatable {
 }
 
 public protocol CustomerRepository: Sendable {
-    func insertCustomer(_ customer: NewCustomer) async throws -> Customer
+    func insertCustomer(_ customer: NewCustomer, audit: AuditRecord?) async throws -> Customer
     func customer(id: Int64) async throws -> Customer?
     /// The customer with this publicId in `organizationId` (publicIds are unique per organization);
     /// nil organization: the first in any (a global supporter's read).

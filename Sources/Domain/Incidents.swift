@@ -53,7 +53,7 @@ public protocol IncidentRepository: Sendable {
     func incidents(_ query: IncidentQuery) async throws -> Page<IncidentListing>
     func incident(publicId: UUID) async throws -> IncidentListing?
     /// Records the first acknowledgement (a later one keeps the first); the incident as it is now, nil if gone.
-    func acknowledgeIncident(id: Int64, at: Date, by: String) async throws -> Incident?
+    func acknowledgeIncident(id: Int64, at: Date, by: String, audit: AuditRecord?) async throws -> Incident?
     /// Every alert attempt for the incident, oldest first.
     func alertAttempts(incidentId: Int64) async throws -> [AlertAttempt]
 }

@@ -105,15 +105,15 @@ public enum MonitorUpdate: Sendable {
 
 public protocol MonitorRepository: Sendable {
     /// Inserts a monitor for `customerId`; nil (and nothing written) unless that customer is in `organizationId`.
-    func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date) async throws -> Monitor?
+    func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at: Date, audit: AuditRecord?) async throws -> Monitor?
     func monitor(publicId: UUID) async throws -> Monitor?
     /// By the numeric id the create answer carries (clients of the reference API keep it).
     func monitor(id: Int64) async throws -> Monitor?
     /// Replaces the fields if the monitor is still as read (its `updatedAt` is `expected`):
     /// the caller decided the change on that state, so a write in between is not overwritten.
-    func updateMonitor(id: Int64, fields: MonitorFields, at: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate
+    func updateMonitor(id: Int64, fields: MonitorFields, at: Date, ifUpdatedAt expected: Date, audit: AuditRecord?) async throws -> MonitorUpdate
     /// Deletes the monitor with its results, incidents and alerts; false if it was gone.
-    func deleteMonitor(id: Int64) async throws -> Bool
+    func deleteMonitor(id: Int64, audit: AuditRecord?) async throws -> Bool
     /// A page of monitors with their customer's name, ordered by id.
     func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)>
     func countMonitors(customerId: Int64) async throws -> Int

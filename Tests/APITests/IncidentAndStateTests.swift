@@ -58,8 +58,12 @@ struct IncidentAndStateTests {
             #expect((try await client.call(.get, "/api/incidents?status=resolved", token: fixture.admin).body["items"] as? [Any])?.isEmpty == true)
             #expect((try await client.call(.get, "/api/incidents?monitorId=\(fresh)", token: fixture.admin).body["items"] as? [Any])?.isEmpty == true)
             #expect((try await client.call(.get, "/api/incidents?type=auth_failed", token: fixture.admin).body["items"] as? [Any])?.isEmpty == true)
-            for bad in ["status=open", "monitorId=not-a-uuid", "monitorId=\(UUID().uuidString)", "customerId=999"] {
+            for bad in ["status=open", "monitorId=not-a-uuid", "customerId=0", "customerId=", "statu=active"] {
                 #expect(try await client.call(.get, "/api/incidents?\(bad)", token: fixture.admin).status == .badRequest, "\(bad)")
+            }
+            // Well-formed ids of nothing (or of another organization's things) are unknown.
+            for unknown in ["monitorId=\(UUID().uuidString)", "customerId=999"] {
+                #expect(try await client.call(.get, "/api/incidents?\(unknown)", token: fixture.admin).status == .notFound, "\(unknown)")
             }
 
             let details = try await client.call(.get, "/api/incidents/\(incidentId)", token: fixture.readonly)
@@ -74,6 +78,11 @@ struct IncidentAndStateTests {
             #expect(again.body["acknowledgedBy"] as? String == by && again.body["acknowledgedAt"] as? String == acknowledged.body["acknowledgedAt"] as? String)
             let afterwards = try await client.call(.get, "/api/incidents/\(incidentId)", token: fixture.admin).body
             #expect(((afterwards["timeline"] as? [[String: Any]]) ?? []).contains { $0["event"] as? String == "acknowledged" && $0["detail"] as? String == by })
+            // The acknowledgement that took effect is in the audit log, once (the second changed nothing).
+            let audit = try await client.call(.get, "/api/audit-log?action=incident.acknowledge", token: fixture.admin).body
+            let entries = (audit["items"] as? [[String: Any]]) ?? []
+            #expect(entries.count == 1 && (entries.first?["target"] as? [String: Any])?["id"] as? String == incidentId.lowercased(), "\(audit)")
+            #expect(((entries.first?["actor"] as? [String: Any])?["userName"] as? String) == by)
             #expect(try await client.call(.get, "/api/incidents/not-a-uuid", token: fixture.admin).status == .badRequest)
             #expect(try await client.call(.get, "/api/incidents/\(UUID().uuidString)", token: fixture.admin).status == .notFound)
 

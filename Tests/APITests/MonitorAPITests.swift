@@ -329,4 +329,18 @@ struct MonitorAPITests {
             #expect(create?["version"] as? String == (try APIFixture.shippedVersion("policies/monitor_create")))
         }
     }
+
+    @Test("a misspelt or empty query parameter is a 400 naming it, not a silently unfiltered list; an empty search is a search for everything")
+    func queryParameters() async throws {
+        try await APIFixture.withCustomer("5d0c3e1a-8b7f-4a2c-9e6d-1f3b5a7c9e21") { fixture, client in
+            let misspelt = try await client.call(.get, "/api/imap-pop-monitors?stat=down", token: fixture.admin)
+            #expect(misspelt.status == .badRequest, "\(misspelt.body)")
+            #expect((misspelt.body["message"] as? String)?.hasPrefix("unknown query parameter 'stat': this route takes customerId, organizationId, page") == true)
+            let empty = try await client.call(.get, "/api/imap-pop-monitors?customerId=", token: fixture.admin)
+            #expect(empty.status == .badRequest && empty.body["message"] as? String == "customerId must not be empty")
+            #expect(try await client.call(.get, "/api/imap-pop-monitors?search=", token: fixture.admin).status == .ok)
+            #expect(try await client.call(.get, "/api/customers?page=", token: fixture.admin).status == .badRequest)
+            #expect(try await client.call(.get, "/api/customers?search=&perPage=10", token: fixture.admin).status == .ok)
+        }
+    }
 }

@@ -52,7 +52,7 @@ struct TokenRoutesTests {
             #expect(try await client.call(.delete, "/api/organization/tokens/\(id)", token: fixture.admin).status == .notFound)
             let adminId = try #require(try await fixture.runtime.database.principal(tokenHash: AccessTokens.hash(fixture.admin))?.tokenId)
             let itself = try await client.call(.delete, "/api/organization/tokens/\(adminId)", token: fixture.admin)
-            #expect(itself.status == .badRequest && itself.body["message"] as? String == "a token cannot revoke itself: use another token")
+            #expect(itself.status == .conflict && itself.body["message"] as? String == "a token cannot revoke itself: use another token")
         }
     }
 
@@ -65,7 +65,7 @@ struct TokenRoutesTests {
             let missing = try await client.call(.post, "/api/customer/tokens", token: fixture.member, json: #"{"name": "x"}"#)
             #expect(missing.status == .badRequest && (missing.body["message"] as? String) == "customerId is required", "\(missing.body)")
             let invalid = try await client.call(.post, "/api/customer/tokens", token: fixture.member, json: #"{"name": "x", "customerId": 999}"#)
-            #expect(invalid.status == .badRequest && (invalid.body["message"] as? String) == "Invalid customer ID")
+            #expect(invalid.status == .notFound && (invalid.body["message"] as? String) == "Customer not found")
             for body in [#"{"name": "", "customerId": 1}"#, #"{"name": "x", "customerId": 1, "expiresInDays": 0}"#,
                          #"{"name": "x", "customerId": 1, "role": "owner"}"#, "[]", "{"] {
                 #expect(try await client.call(.post, "/api/customer/tokens", token: fixture.member, json: body).status == .badRequest, "\(body)")

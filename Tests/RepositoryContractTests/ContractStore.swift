@@ -29,7 +29,7 @@ enum StoreKind: CaseIterable, Sendable, CustomTestStringConvertible {
             }
             return ContractStore(
                 access: database, customers: database, monitors: database, schedule: database, history: database,
-                statistics: database, alerts: database, scripts: database,
+                statistics: database, alerts: database, scripts: database, audit: database,
                 createOrganization: { name in try await database.createOrganization(name: name) },
                 cleanup: { try? FileManager.default.removeItem(atPath: directory) })
         }
@@ -46,6 +46,7 @@ struct ContractStore: Sendable {
     let statistics: any CheckStatisticsRepository
     let alerts: any AlertRepository
     let scripts: any ScriptVersionRepository
+    let audit: any AuditRepository
     /// A further organization (an MSP's second tenant). The protocols create only the first one
     /// (`ensureDefaultOrganization`, `bootstrapUser`), so each store says how it makes another.
     let createOrganization: @Sendable (String) async throws -> Int64

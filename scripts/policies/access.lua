@@ -4,6 +4,7 @@
 --                 | "create_customer" | "change_channel" | "read_secrets" (see a monitor's password or a
 --                 channel's URL in clear; when refused, the host masks them)
 --                 | "acknowledge_incident" (of a monitor of target.customerId)
+--                 | "read_audit_log" (the organization's audit log: who changed what)
 --                 | "list_tokens" | "create_token" | "revoke_token" (API tokens; input.route is
 --                 "organization" or "customer", the two token routes; for create_token input.token is
 --                 { role, customerId } of the token asked for, for revoke_token the target is the token's)
@@ -15,8 +16,8 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.5.0",
-  description = "Access to monitors, customers, incidents, alert channels, checks on demand and API tokens",
+  version = "1.6.0",
+  description = "Access to monitors, customers, incidents, alert channels, checks on demand, API tokens and the audit log",
 }
 
 local reject = access.reject
@@ -91,6 +92,12 @@ function M.decide(input)
     return nil
   elseif action == "list_tokens" or action == "create_token" or action == "revoke_token" then
     return tokens(action, input, actor, target)
+  elseif action == "read_audit_log" then
+    -- Who changed what across the organization: its admins', not a customer's token's.
+    if actor.role ~= "admin" or actor.customerId ~= nil or actor.globalSupporter then
+      return reject(403, "Forbidden: only an organization's admins read its audit log")
+    end
+    return nil
   elseif action == "change_channel" then
     local forbidden = access.write_forbidden(actor, target.customerId)
     if forbidden then return forbidden end
@@ -148,6 +155,10 @@ function M.selftest()
     token = { role = "readonly" } } == nil)
   assert(M.decide { action = "list_tokens", route = "customer", actor = readonly, target = { organizationId = 1, customerId = 5 } } == nil)
   assert(M.decide { action = "list_tokens", route = "customer", actor = supporter, target = { organizationId = 2 } }.reject.status == 403)
+  assert(M.decide { action = "read_audit_log", actor = admin, target = { organizationId = 1 } } == nil)
+  assert(M.decide { action = "read_audit_log", actor = member, target = { organizationId = 1 } }.reject.status == 403)
+  assert(M.decide { action = "read_audit_log", actor = { role = "admin", organizationId = 1, customerId = 5 },
+    target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
 end
 
 return M

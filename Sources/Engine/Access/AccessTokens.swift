@@ -28,13 +28,14 @@ public enum AccessTokens {
     /// Creates a user holding a new token; returns the token (the only time it exists in clear).
     public static func create(
         in repository: any AccessRepository, role: Role, globalSupporter: Bool = false, customerId: Int64? = nil,
-        organizationId: Int64? = nil, userName: String? = nil, platformOperator: Bool = false, expiresAt: Date? = nil
+        organizationId: Int64? = nil, userName: String? = nil, platformOperator: Bool = false, expiresAt: Date? = nil,
+        audit: AuditRecord? = nil
     ) async throws -> (token: String, principal: Principal) {
         var (token, stored) = newToken(
             organizationId: organizationId, userName: userName ?? "\(role.rawValue) token", role: role,
             globalSupporter: globalSupporter, customerId: customerId, platformOperator: platformOperator)
         stored.expiresAt = expiresAt
-        return (token, try await repository.createUserWithToken(stored))
+        return (token, try await repository.createUserWithToken(stored, audit: audit))
     }
 
     /// A fresh token, and what of it is stored (its prefix and hash, never the token).

@@ -55,16 +55,26 @@ public struct TokenService: Sendable {
             guard let identifier = CustomerLookup.identifier(table["customerId"]),
                 let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId),
                 customer.organizationId == actor.organizationId
-            else { throw DomainError.badRequest("Invalid customer ID", field: "customerId") }
+            else {
+                guard CustomerLookup.identifier(table["customerId"]) != nil else {
+                    throw DomainError.badRequest("customerId must be a numeric id or a UUID", field: "customerId")
+                }
+                throw DomainError.notFound("Customer not found")
+            }
             customerId = customer.id
         }
         var token: [String: LuaValue] = ["role": .string(role.rawValue)]
         if let customerId { token["customerId"] = .integer(customerId) }
-        try await policy.require(
+        let version = try await policy.require(
             .createToken, actor: actor, organizationId: actor.organizationId, customerId: customerId,
             extra: ["route": .string(route.rawValue), "token": .table(LuaTable(fields: token))])
+        // The token's number is the store's: it fills in the target.
+        let audit = AuditRecord(
+            actor, action: "token.create", targetType: "token", targetId: nil, customerId: customerId, policyVersion: version,
+            changes: ["role", "name"] + (expiresAt == nil ? [] : ["expiresAt"]))
         let (clear, principal) = try await AccessTokens.create(
-            in: access, role: role, customerId: customerId, organizationId: actor.organizationId, userName: name, expiresAt: expiresAt)
+            in: access, role: role, customerId: customerId, organizationId: actor.organizationId, userName: name, expiresAt: expiresAt,
+            audit: audit)
         guard let listing = try await access.tokens(organizationId: actor.organizationId).first(where: { $0.id == principal.tokenId }) else {
             throw DomainError.notFound("Token not found")
         }
@@ -88,14 +98,16 @@ public struct TokenService: Sendable {
         guard let number = Int64(id), number > 0 else { throw DomainError.badRequest("invalid token id") }
         // A token that revoked itself would leave its holder locked out mid-session (and an organization
         // without an admin): another token does it.
-        guard number != actor.tokenId else { throw DomainError.badRequest("a token cannot revoke itself: use another token") }
+        guard number != actor.tokenId else { throw DomainError.conflict("a token cannot revoke itself: use another token") }
         guard let token = try await access.tokens(organizationId: actor.organizationId).first(where: { $0.id == number }) else {
             throw DomainError.notFound("Token not found")
         }
         if token.platformOperator, !actor.platformOperator { throw DomainError.notFound("Token not found") }
-        try await policy.require(
+        let version = try await policy.require(
             .revokeToken, actor: actor, organizationId: token.organizationId, customerId: token.customerId,
             extra: ["route": .string(route.rawValue), "token": .table(LuaTable(fields: ["role": .string(token.role.rawValue)]))])
-        guard try await access.revokeToken(id: number) else { throw DomainError.notFound("Token not found") }
+        let audit = AuditRecord(
+            actor, action: "token.revoke", targetType: "token", targetId: String(number), customerId: token.customerId, policyVersion: version)
+        guard try await access.revokeToken(id: number, audit: audit) else { throw DomainError.notFound("Token not found") }
     }
 }

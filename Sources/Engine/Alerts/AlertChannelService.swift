@@ -22,7 +22,7 @@ public struct AlertChannelService: Sendable {
 
     public func create(_ body: LuaValue, actor: Principal) async throws -> AlertChannel {
         // The role first (before anything is looked up), on the actor's own scope.
-        try await access.require(.changeChannel, actor: actor, organizationId: actor.organizationId, customerId: actor.customerId)
+        var version = try await access.require(.changeChannel, actor: actor, organizationId: actor.organizationId, customerId: actor.customerId)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
         guard let typeText = table["type"].stringValue, let type = AlertChannelType(rawValue: typeText), type == .webhook || type == .slack
         else { throw DomainError.badRequest("type must be webhook or slack") }
@@ -39,11 +39,14 @@ public struct AlertChannelService: Sendable {
             }
             guard let customer = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId), customer.organizationId == actor.organizationId
             else { throw DomainError.notFound("Customer not found") }
-            try await access.require(.changeChannel, actor: actor, organizationId: customer.organizationId, customerId: customer.id)
+            version = try await access.require(.changeChannel, actor: actor, organizationId: customer.organizationId, customerId: customer.id)
             customerId = customer.id
         }
+        // The channel's number is the store's: it fills in the target.
+        let audit = AuditRecord(
+            actor, action: "channel.create", targetType: "channel", targetId: nil, customerId: customerId, policyVersion: version)
         return try await channels.addAlertChannel(
-            organizationId: actor.organizationId, customerId: customerId, type: type, name: name, url: url, at: Date())
+            organizationId: actor.organizationId, customerId: customerId, type: type, name: name, url: url, at: Date(), audit: audit)
     }
 
     /// The channels as the actor may see them: URLs (which carry keys) cut to scheme and host
@@ -70,7 +73,11 @@ public struct AlertChannelService: Sendable {
         guard let channel = try await list(actor: actor).first(where: { $0.id == number }) else {
             throw DomainError.notFound("Alert channel not found")
         }
-        try await access.require(.changeChannel, actor: actor, organizationId: channel.organizationId, customerId: channel.customerId)
-        _ = try await channels.deleteAlertChannel(id: number, organizationId: actor.organizationId)
+        let version = try await access.require(
+            .changeChannel, actor: actor, organizationId: channel.organizationId, customerId: channel.customerId)
+        let audit = AuditRecord(
+            actor, action: "channel.delete", targetType: "channel", targetId: String(number), customerId: channel.customerId,
+            policyVersion: version)
+        _ = try await channels.deleteAlertChannel(id: number, organizationId: actor.organizationId, audit: audit)
     }
 }

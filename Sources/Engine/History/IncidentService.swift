@@ -49,15 +49,21 @@ public struct IncidentService: Sendable {
             query.status = parsed
         }
         if let customer {
-            guard let identifier = CustomerLookup.identifier(.string(customer)),
-                let found = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId),
+            guard let identifier = CustomerLookup.identifier(.string(customer)) else {
+                throw DomainError.badRequest("customerId must be a numeric id or a UUID", field: "customerId")
+            }
+            // Another organization's customer, like an unknown one.
+            guard let found = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId),
                 found.organizationId == actor.organizationId
-            else { throw DomainError.badRequest("Invalid customer ID", field: "customerId") }
+            else { throw DomainError.notFound("Customer not found") }
             query.customerId = found.id
         }
         if let monitor {
-            guard let uuid = UUID(text: monitor), let found = try await monitors.monitor(publicId: uuid), found.organizationId == actor.organizationId
-            else { throw DomainError.badRequest("Invalid monitor ID: expected the monitor's publicId", field: "monitorId") }
+            guard let uuid = UUID(text: monitor) else {
+                throw DomainError.badRequest("Invalid monitor ID: expected the monitor's publicId", field: "monitorId")
+            }
+            guard let found = try await monitors.monitor(publicId: uuid), found.organizationId == actor.organizationId
+            else { throw DomainError.notFound("Monitor not found") }
             query.monitorId = found.id
         }
         if let type {
@@ -85,10 +91,14 @@ public struct IncidentService: Sendable {
 
     public func acknowledge(_ publicId: String, actor: Principal) async throws -> IncidentListing {
         var listing = try await find(publicId, actor: actor)
-        try await policy.require(.acknowledgeIncident, actor: actor, organizationId: listing.organizationId, customerId: listing.customerId)
+        let version = try await policy.require(
+            .acknowledgeIncident, actor: actor, organizationId: listing.organizationId, customerId: listing.customerId)
         let name = try await access.tokens(organizationId: actor.organizationId).first { $0.id == actor.tokenId }?.userName ?? "token \(actor.tokenId)"
         let wasAcknowledged = listing.incident.acknowledgedAt != nil
-        guard let incident = try await incidents.acknowledgeIncident(id: listing.incident.id, at: clock(), by: name) else {
+        let audit = AuditRecord(
+            actor, action: "incident.acknowledge", targetType: "incident", targetId: listing.incident.publicId?.lowercasedString,
+            customerId: listing.customerId, policyVersion: version, at: clock())
+        guard let incident = try await incidents.acknowledgeIncident(id: listing.incident.id, at: clock(), by: name, audit: audit) else {
             throw DomainError.notFound("Incident not found")
         }
         if !wasAcknowledged, incident.acknowledgedBy == name {

@@ -20,9 +20,10 @@ public struct CustomerService: Sendable {
     }
 
     public func create(_ body: LuaValue, actor: Principal) async throws -> Customer {
-        try await access.require(.createCustomer, actor: actor)
+        let version = try await access.require(.createCustomer, actor: actor)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
-        guard let name = table["name"].stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+        // Blank is spaces only (as lib/monitor_rules has it for monitors); control characters are refused below.
+        guard let name = table["name"].stringValue, !name.unicodeScalars.allSatisfy({ $0 == " " }), name.unicodeScalars.count <= 200 else {
             throw DomainError.badRequest("name is required: a string of 1-200 characters", field: "name")
         }
         guard !Validators.hasControlCharacter(name) else { throw DomainError.badRequest("name must not contain control characters", field: "name") }
@@ -57,7 +58,10 @@ public struct CustomerService: Sendable {
             let customer = NewCustomer(
                 publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
                 alertLocationThresholdCount: threshold)
-            return try await admission.admit { try await customers.insertCustomer(customer) }
+            let audit = AuditRecord(
+                actor, action: "customer.create", targetType: "customer", targetId: publicId.lowercasedString, customerId: nil,
+                policyVersion: version)
+            return try await admission.admit { try await customers.insertCustomer(customer, audit: audit) }
         } catch StoreError.conflict(let message) {
             throw DomainError.conflict(message)
         }

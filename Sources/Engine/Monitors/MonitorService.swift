@@ -32,9 +32,13 @@ public struct MonitorService: Sendable {
         return try await admission.admit {
             let decision = try await policy.decideCreate(request: body, actor: actor)
             // The policy resolved the customer; the insert checks its organization again in its transaction.
+            let publicId = UUID()
+            let audit = AuditRecord(
+                actor, action: "monitor.create", targetType: "monitor", targetId: publicId.lowercasedString, customerId: decision.customerId,
+                policyVersion: decision.fields.policyVersion)
             guard let monitor = try await monitors.insertMonitor(
-                publicId: UUID(), organizationId: actor.organizationId, customerId: decision.customerId, fields: decision.fields,
-                at: Date())
+                publicId: publicId, organizationId: actor.organizationId, customerId: decision.customerId, fields: decision.fields,
+                at: Date(), audit: audit)
             else { throw DomainError.notFound("Customer not found") }
             return monitor
         }
@@ -61,7 +65,13 @@ public struct MonitorService: Sendable {
             guard decision.customerId == current.customerId else {
                 throw MonitorPolicy.contract(MonitorPolicy.updateScript, "monitor.customerId must stay \(current.customerId): monitors do not move between customers")
             }
-            switch try await monitors.updateMonitor(id: current.id, fields: decision.fields, at: Date(), ifUpdatedAt: current.updatedAt) {
+            let audit = AuditRecord(
+                actor, action: "monitor.update", targetType: "monitor", targetId: current.publicId.lowercasedString,
+                customerId: current.customerId, policyVersion: decision.fields.policyVersion,
+                changes: MonitorChanges.fieldNames(from: current.fields, to: decision.fields))
+            switch try await monitors.updateMonitor(
+                id: current.id, fields: decision.fields, at: Date(), ifUpdatedAt: current.updatedAt, audit: audit)
+            {
             case .updated(let monitor): return try await visible(monitor, actor: actor)
             case .notFound: throw DomainError.notFound("Monitor not found")
             case .changedMeanwhile: continue
@@ -75,8 +85,12 @@ public struct MonitorService: Sendable {
     public func delete(_ publicId: String, actor: Principal) async throws {
         try await admission.admit {
             let monitor = try await readable(publicId, actor: actor)
-            try await access.require(.deleteMonitor, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
-            guard try await monitors.deleteMonitor(id: monitor.id) else { throw DomainError.notFound("Monitor not found") }
+            let version = try await access.require(
+                .deleteMonitor, actor: actor, organizationId: monitor.organizationId, customerId: monitor.customerId)
+            let audit = AuditRecord(
+                actor, action: "monitor.delete", targetType: "monitor", targetId: monitor.publicId.lowercasedString,
+                customerId: monitor.customerId, policyVersion: version)
+            guard try await monitors.deleteMonitor(id: monitor.id, audit: audit) else { throw DomainError.notFound("Monitor not found") }
         }
     }
 

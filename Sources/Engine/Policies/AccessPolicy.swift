@@ -24,6 +24,8 @@ public struct AccessPolicy: Sendable {
         case revokeToken = "revoke_token"
         /// Acknowledging an incident of a monitor (stops reminders; recorded with who and when).
         case acknowledgeIncident = "acknowledge_incident"
+        /// Reading the organization's audit log.
+        case readAuditLog = "read_audit_log"
     }
 
     let library: ScriptLibrary
@@ -68,20 +70,23 @@ public struct AccessPolicy: Sendable {
 
     /// Throws the policy's rejection (its status kept) unless the action is allowed on a thing of
     /// `organizationId` and `customerId` (nil: organization-wide, or no filter when listing).
-    /// `extra`: further keys of the input (`route`, `token`).
+    /// `extra`: further keys of the input (`route`, `token`). Returns `policies/access@version`,
+    /// the script that allowed it (for the audit log).
+    @discardableResult
     public func require(
         _ action: Action, actor: Principal, organizationId: Int64? = nil, customerId: Int64? = nil, extra: [String: LuaValue] = [:]
-    ) async throws {
+    ) async throws -> String {
         var target = LuaTable()
         if let organizationId { target["organizationId"] = .integer(organizationId) }
         if let customerId { target["customerId"] = .integer(customerId) }
         var fields: [String: LuaValue] = ["action": .string(action.rawValue), "actor": actor.luaTable, "target": .table(target)]
         fields.merge(extra) { current, _ in current }
         let input = LuaValue.table(LuaTable(fields: fields))
-        let result = try await library.call(Self.script, "decide", [input]).first ?? .nil
+        let (results, version) = try await library.callVersioned(Self.script, "decide", [input])
+        let result = results.first ?? .nil
         switch result {
         case .nil:
-            return
+            return version.map { "\(Self.script)@\($0)" } ?? Self.script
         case .table(let table):
             guard let reject = table["reject"].tableValue else {
                 throw LuaScriptError(kind: .contract, script: Self.script + ".lua", message: "decide() must return nil or {reject = …}")

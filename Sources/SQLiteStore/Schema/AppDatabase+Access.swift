@@ -68,8 +68,12 @@ extension AppDatabase: AccessRepository {
         }
     }
 
-    public func createUserWithToken(_ token: NewToken) async throws -> Principal {
-        try await pool.write { db in try Self.insertUserWithToken(db, token) }
+    public func createUserWithToken(_ token: NewToken, audit: AuditRecord?) async throws -> Principal {
+        try await pool.write { db in
+            let principal = try Self.insertUserWithToken(db, token)
+            if let audit { try Self.record(audit, in: db, targetId: String(principal.tokenId)) }
+            return principal
+        }
     }
 
     private static func insertUserWithToken(_ db: Database, _ token: NewToken) throws -> Principal {
@@ -126,10 +130,12 @@ extension AppDatabase: AccessRepository {
         }
     }
 
-    public func revokeToken(id: Int64) async throws -> Bool {
+    public func revokeToken(id: Int64, audit: AuditRecord?) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM apiToken WHERE id = ?", arguments: [id])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            if let audit { try Self.record(audit, in: db) }
+            return true
         }
     }
 

@@ -79,22 +79,26 @@ extension AppDatabase: AlertRepository {
     }
 
     public func addAlertChannel(
-        organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at date: Date
+        organizationId: Int64, customerId: Int64?, type: AlertChannelType, name: String, url: String, at date: Date, audit: AuditRecord?
     ) async throws -> AlertChannel {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO alertChannel (organizationId, customerId, type, name, url, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [organizationId, customerId, type.rawValue, name, try sealed(url), StoredTime.milliseconds(date)])
+            let id = db.lastInsertedRowID
+            if let audit { try Self.record(audit, in: db, targetId: String(id)) }
             return AlertChannel(
-                id: db.lastInsertedRowID, organizationId: organizationId, customerId: customerId, type: type, name: name, url: url,
+                id: id, organizationId: organizationId, customerId: customerId, type: type, name: name, url: url,
                 createdAt: date)
         }
     }
 
-    public func deleteAlertChannel(id: Int64, organizationId: Int64) async throws -> Bool {
+    public func deleteAlertChannel(id: Int64, organizationId: Int64, audit: AuditRecord?) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM alertChannel WHERE id = ? AND organizationId = ?", arguments: [id, organizationId])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let audit { try Self.record(audit, in: db) }
+            return true
         }
     }
 

@@ -3,7 +3,7 @@ public import Foundation
 import GRDB
 
 extension AppDatabase: CustomerRepository {
-    public func insertCustomer(_ customer: NewCustomer) async throws -> Customer {
+    public func insertCustomer(_ customer: NewCustomer, audit: AuditRecord?) async throws -> Customer {
         try await pool.write { db in
             let now = StoredTime.milliseconds(Date())
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE organizationId = ? AND publicId = ?",
@@ -19,7 +19,9 @@ extension AppDatabase: CustomerRepository {
                     customer.publicId.lowercasedString, customer.organizationId, customer.name, customer.email,
                     CountryCodeColumn.encode(customer.allowedCheckCountryCodes), customer.alertLocationThresholdCount, now, now,
                 ])
-            return try Self.customer(db, id: db.lastInsertedRowID)!
+            let inserted = try Self.customer(db, id: db.lastInsertedRowID)!
+            if let audit { try Self.record(audit, in: db) }
+            return inserted
         }
     }
 

@@ -38,11 +38,13 @@ extension AppDatabase: IncidentRepository {
         }
     }
 
-    public func acknowledgeIncident(id: Int64, at date: Date, by who: String) async throws -> Incident? {
+    public func acknowledgeIncident(id: Int64, at date: Date, by who: String, audit: AuditRecord?) async throws -> Incident? {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE incident SET acknowledgedAt = ?, acknowledgedBy = ? WHERE id = ? AND acknowledgedAt IS NULL",
                 arguments: [StoredTime.milliseconds(date), who, id])
+            // Only the acknowledgement that took effect is a change.
+            if db.changesCount == 1, let audit { try Self.record(audit, in: db) }
             return try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [id]).map(Self.incident(row:))
         }
     }

@@ -3,7 +3,9 @@ public import Foundation
 import GRDB
 
 extension AppDatabase: MonitorRepository {
-    public func insertMonitor(publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at date: Date) async throws -> Monitor? {
+    public func insertMonitor(
+        publicId: UUID, organizationId: Int64, customerId: Int64, fields: MonitorFields, at date: Date, audit: AuditRecord?
+    ) async throws -> Monitor? {
         try await groupCommit.write { db in
             let now = StoredTime.milliseconds(date)
             var arguments: StatementArguments = [publicId.lowercasedString]
@@ -20,9 +22,11 @@ extension AppDatabase: MonitorRepository {
                     """
             ).execute(arguments: arguments)
             guard db.changesCount == 1 else { return nil }
+            let id = db.lastInsertedRowID
+            if let audit { try Self.record(audit, in: db) }
             // What was written, without reading it back.
             return Monitor(
-                id: db.lastInsertedRowID, publicId: publicId, organizationId: organizationId, customerId: customerId, fields: fields,
+                id: id, publicId: publicId, organizationId: organizationId, customerId: customerId, fields: fields,
                 lastCheckedAt: nil, createdAt: StoredTime.date(now), updatedAt: StoredTime.date(now),
                 health: MonitorHealth(statusSince: StoredTime.date(now)))
         }
@@ -40,7 +44,9 @@ extension AppDatabase: MonitorRepository {
         try await pool.read { db in try monitor(db, id: id) }
     }
 
-    public func updateMonitor(id: Int64, fields: MonitorFields, at date: Date, ifUpdatedAt expected: Date) async throws -> MonitorUpdate {
+    public func updateMonitor(
+        id: Int64, fields: MonitorFields, at date: Date, ifUpdatedAt expected: Date, audit: AuditRecord?
+    ) async throws -> MonitorUpdate {
         try await groupCommit.write { db in
             var arguments = try self.arguments(fields)
             // updatedAt only grows (by 1 ms at least), so two updates in one millisecond still tell apart.
@@ -56,16 +62,21 @@ extension AppDatabase: MonitorRepository {
                       nextCheckAt = CASE WHEN status = 'disabled' OR checkInterval != ? THEN NULL ELSE nextCheckAt END
                     WHERE id = ? AND updatedAt = ?
                     """, arguments: arguments)
-            if db.changesCount > 0, let monitor = try self.monitor(db, id: id) { return .updated(monitor) }
+            if db.changesCount > 0, let monitor = try self.monitor(db, id: id) {
+                if let audit { try Self.record(audit, in: db) }
+                return .updated(monitor)
+            }
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM monitor WHERE id = ?", arguments: [id]) ?? false
             return exists ? .changedMeanwhile : .notFound
         }
     }
 
-    public func deleteMonitor(id: Int64) async throws -> Bool {
+    public func deleteMonitor(id: Int64, audit: AuditRecord?) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM monitor WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let audit { try Self.record(audit, in: db) }
+            return true
         }
     }
 

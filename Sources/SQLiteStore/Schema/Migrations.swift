@@ -255,6 +255,28 @@ enum Migrations {
                     WHERE lastCheckedAt IS NOT NULL
                     """)
         }
+        migrator.registerMigration("v11: audit log") { db in
+            // Every change made over the API, written in the change's own transaction; never a value, only field names.
+            try db.execute(
+                sql: """
+                    CREATE TABLE auditLog (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      organizationId INTEGER NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
+                      at INTEGER NOT NULL,
+                      userId INTEGER NOT NULL,
+                      tokenId INTEGER NOT NULL,
+                      action TEXT NOT NULL,
+                      targetType TEXT NOT NULL,
+                      targetId TEXT,
+                      customerId INTEGER,
+                      policyVersion TEXT,
+                      requestId TEXT,
+                      changes TEXT NOT NULL DEFAULT '[]'
+                    );
+                    CREATE INDEX auditLog_organization ON auditLog (organizationId, id);
+                    CREATE INDEX auditLog_target ON auditLog (organizationId, targetId);
+                    """)
+        }
         return migrator
     }
 }
