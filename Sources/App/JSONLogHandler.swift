@@ -93,20 +93,21 @@ public struct JSONLogHandler: LogHandler {
 public enum LogFormat: String, Sendable, CaseIterable, Codable {
     case text, json
 
-    /// Installs the format for the whole process (once, before the first logger is made).
+    /// Installs the format for the whole process (once, before the first logger is made); every
+    /// line passes through `LogRedaction` first.
     public func bootstrap(level: Logger.Level) {
         switch self {
         case .text:
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level
-                return handler
+                return RedactingLogHandler(handler)
             }
         case .json:
             LoggingSystem.bootstrap { label in
                 var handler = JSONLogHandler(label: label)
                 handler.logLevel = level
-                return handler
+                return RedactingLogHandler(handler)
             }
         }
     }

@@ -42,6 +42,7 @@ public final class SecretKeyRing: SecretCipher {
     /// The ring of `MAILMON_SECRET_KEY` when set, else of the key file at `path` (created when missing).
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretKeyRing {
         if let text = environment["MAILMON_SECRET_KEY"] {
+            text.split(separator: ",").forEach { KnownSecrets.shared.register(String($0)) }
             return try SecretKeyRing(path: nil, keys: try parse(text.replacingOccurrences(of: ",", with: "\n"), source: "MAILMON_SECRET_KEY"))
         }
         if !FileManager.default.fileExists(atPath: path) { try create(path) }

@@ -6,7 +6,14 @@ import Foundation
 /// else the value in the config file. A file's first line is the secret (trailing spaces and
 /// newline dropped); a file that cannot be read stops the process with its path.
 enum SecretSetting {
+    /// The secret, also registered with `KnownSecrets` so that no log line shows it.
     static func resolve(variable: String, environment: [String: String], fileKey: String?, value: String?) throws -> String? {
+        let secret = try unregistered(variable: variable, environment: environment, fileKey: fileKey, value: value)
+        KnownSecrets.shared.register(secret)
+        return secret
+    }
+
+    private static func unregistered(variable: String, environment: [String: String], fileKey: String?, value: String?) throws -> String? {
         if let secret = environment[variable] { return secret }
         if let path = environment[variable + "_FILE"] { return try read(path, source: variable + "_FILE") }
         if let fileKey { return try read(fileKey, source: "the config file") }

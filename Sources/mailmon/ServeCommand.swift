@@ -142,6 +142,8 @@ struct ServerOptions: ParsableArguments {
             throw ConfigurationError("the SMS headers file \(path) must hold a JSON object of strings")
         }
         gateway.headers.merge(headers) { _, fromFile in fromFile }
+        // The file's headers carry the gateway's key: no log line shows them.
+        headers.values.forEach(KnownSecrets.shared.register)
         return gateway
     }
 
