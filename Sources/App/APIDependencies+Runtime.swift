@@ -7,7 +7,7 @@ extension APIDependencies {
     public init(runtime: MailmonRuntime, settings: WorkerSettings = WorkerSettings(), operations: OperationsEndpoints? = nil) {
         self.init(
             principals: PrincipalCache(access: runtime.database), monitors: runtime.monitors, customers: runtime.customers,
-            scripts: ScriptService(library: runtime.library), history: runtime.history(settings: settings),
+            scripts: ScriptService(library: runtime.library, audit: runtime.database), history: runtime.history(settings: settings),
             alertChannels: AlertChannelService(channels: runtime.database, customers: runtime.database, access: AccessPolicy(library: runtime.library)),
             tokens: TokenService(access: runtime.database, customers: runtime.database, policy: AccessPolicy(library: runtime.library)),
             incidents: IncidentService(

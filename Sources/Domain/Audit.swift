@@ -9,9 +9,9 @@ public struct AuditRecord: Sendable, Hashable {
     public var userId: Int64
     public var tokenId: Int64
     /// `monitor.create`, `monitor.update`, `monitor.delete`, `customer.create`, `token.create`,
-    /// `token.revoke`, `channel.create`, `channel.delete`, `incident.acknowledge`.
+    /// `token.revoke`, `channel.create`, `channel.delete`, `incident.acknowledge`, `scripts.reload`.
     public var action: String
-    /// `monitor`, `customer`, `token`, `channel` or `incident`.
+    /// `monitor`, `customer`, `token`, `channel`, `incident` or `scripts`.
     public var targetType: String
     /// The target's public id (a UUID, or the number of a token or channel); nil on a create
     /// whose id the store assigns (it fills it in).
@@ -98,6 +98,9 @@ public struct AuditQuery: Sendable, Hashable {
 public protocol AuditRepository: Sendable {
     /// A page of entries, newest first.
     func auditEntries(_ query: AuditQuery) async throws -> Page<AuditEntry>
+    /// An entry for a change that is no row of the store's (a script reload); the store's own
+    /// changes take theirs in their transaction (the `audit:` parameter of each write).
+    func recordAudit(_ record: AuditRecord) async throws
 }
 
 extension AuditRecord {

@@ -112,4 +112,22 @@ struct AuditLogTests {
             #expect(ours.body["total"] as? Int == 1)
         }
     }
+
+    @Test("a script reload over the API is logged with the scripts that changed; one that is refused is not")
+    func reloadIsLogged() async throws {
+        try await APIFixture.withCustomer(Self.acme) { fixture, client in
+            let path = fixture.scriptsDirectory + "/policies/access.lua"
+            let source = try String(contentsOfFile: path, encoding: .utf8)
+            let version = try APIFixture.shippedVersion("policies/access")
+            try source.replacingOccurrences(of: "version = \"\(version)\"", with: "version = \"\(version)-audit\"")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin).status == .ok)
+            try "return {".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin).status == .badRequest)
+            let entries = try await client.call(.get, "/api/audit-log?action=scripts.reload", token: fixture.admin)
+            let items = (entries.body["items"] as? [[String: Any]]) ?? []
+            #expect(items.count == 1 && items.first?["changes"] as? [String] == ["policies/access"], "\(entries.body)")
+            #expect(((items.first?["target"] as? [String: Any])?["id"] as? String)?.hasPrefix("generation ") == true)
+        }
+    }
 }

@@ -18,6 +18,10 @@ extension AppDatabase: AuditRepository {
         ])
     }
 
+    public func recordAudit(_ record: AuditRecord) async throws {
+        try await pool.write { db in try Self.record(record, in: db) }
+    }
+
     public func auditEntries(_ query: AuditQuery) async throws -> Page<AuditEntry> {
         try await pool.read { db in
             var conditions = ["a.organizationId = ?"]
