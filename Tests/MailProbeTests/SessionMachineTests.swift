@@ -176,3 +176,79 @@ struct Pop3SessionMachineTests {
         #expect(!t.sent.contains { $0.hasPrefix("USER") || $0.hasPrefix("PASS") })
     }
 }
+
+@Suite("OAuth2 SASL in the session machines")
+struct OAuthSessionMachineTests {
+    static let imapGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER] ready."
+    static let challenge = "eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0="
+
+    @Test("IMAP without SASL-IR: AUTHENTICATE XOAUTH2, the response after +, then EXAMINE")
+    func imapWithoutInitialResponse() {
+        let t = drive(
+            ImapSessionMachine(configuration: SessionConfiguration(security: .plain, user: "alice@example.com", accessToken: "tok-0123456789")),
+            [Self.imapGreeting, "+ ", "A1 OK Logged in", "* 2 EXISTS", "A2 OK done", "A3 OK bye"])
+        #expect(t.sent.first == "A1 AUTHENTICATE XOAUTH2\r\n")
+        let response = Array("user=alice@example.com\u{1}auth=Bearer tok-0123456789\u{1}\u{1}".utf8)
+        #expect(t.sent.dropFirst().first == Base64Text.encode(response) + "\r\n")
+        guard case .succeed(let outcome) = t.result else { Issue.record("\(String(describing: t.result))"); return }
+        #expect(outcome.authenticated && outcome.messageCount == 2)
+    }
+
+    @Test("IMAP error challenge: answered with an empty line (XOAUTH2) or %x01 (OAUTHBEARER), then oauth_rejected with its status")
+    func imapChallenge() {
+        for (mechanism, abort) in [(OAuthMechanism.xoauth2, "\r\n"), (.oauthbearer, "AQ==\r\n")] {
+            let t = drive(
+                ImapSessionMachine(configuration: SessionConfiguration(security: .plain, user: "a", accessToken: "tok-0123456789", oauthMechanism: mechanism)),
+                ["* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER] ready.", "+ \(Self.challenge)",
+                 "A1 NO [AUTHENTICATIONFAILED] Authentication failed."])
+            #expect(t.sent.first?.hasPrefix("A1 AUTHENTICATE \(mechanism.rawValue) ") == true)
+            #expect(t.sent.last == abort)
+            guard case .fail(let failure) = t.result else { Issue.record("expected failure"); continue }
+            #expect(failure.category == .oauthRejected)
+            #expect(failure.message == "the server rejected the token (status 401, schemes bearer, scope mail): Authentication failed.")
+        }
+    }
+
+    @Test("a server without an OAuth2 mechanism is auth_failed before the token is sent")
+    func imapNoMechanism() {
+        let t = drive(
+            ImapSessionMachine(configuration: SessionConfiguration(security: .plain, user: "a", accessToken: "tok-0123456789")),
+            ["* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready."])
+        #expect(t.sent.isEmpty)
+        guard case .fail(let failure) = t.result else { Issue.record("expected failure"); return }
+        #expect(failure.category == .authFailed && failure.message.contains("AUTH=XOAUTH2 or AUTH=OAUTHBEARER"))
+    }
+
+    @Test("POP3: AUTH with the initial response; the error challenge answered, then oauth_rejected")
+    func pop3() {
+        let ok = drive(
+            Pop3SessionMachine(configuration: SessionConfiguration(security: .plain, user: "a", accessToken: "tok-0123456789", oauthMechanism: .oauthbearer)),
+            ["+OK ready", "+OK", "SASL PLAIN XOAUTH2 OAUTHBEARER", ".", "+OK Logged in.", "+OK 3 300", "+OK bye"])
+        #expect(ok.sent[1].hasPrefix("AUTH OAUTHBEARER "))
+        guard case .succeed(let outcome) = ok.result else { Issue.record("\(String(describing: ok.result))"); return }
+        #expect(outcome.messageCount == 3)
+        let refused = drive(
+            Pop3SessionMachine(configuration: SessionConfiguration(security: .plain, user: "a", accessToken: "tok-0123456789")),
+            ["+OK ready", "+OK", "SASL XOAUTH2", ".", "+ \(Self.challenge)", "-ERR [AUTH] Authentication failed."])
+        #expect(refused.sent.last == "\r\n")
+        guard case .fail(let failure) = refused.result else { Issue.record("expected failure"); return }
+        #expect(failure.category == .oauthRejected && failure.message.hasSuffix("scope mail): [AUTH] Authentication failed."))
+    }
+}
+
+/// Base64 for the expectations (the probe's own encoder is internal).
+enum Base64Text {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let chunk = Array(bytes[index..<min(index + 3, bytes.count)]) + [0, 0]
+            let n = Int(chunk[0]) << 16 | Int(chunk[1]) << 8 | Int(chunk[2])
+            let count = min(3, bytes.count - index)
+            for i in 0..<4 { out.append(i <= count ? alphabet[(n >> (18 - 6 * i)) & 0x3F] : "=") }
+            index += 3
+        }
+        return out
+    }
+}

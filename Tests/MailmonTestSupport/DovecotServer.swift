@@ -19,14 +19,16 @@ public final class DovecotServer: Sendable {
     public let ports: Ports
     public let certificates: TestCertificates
 
-    /// Starts an instance serving the given certificate (signed by `certificates.caFile`).
-    public static func start(certificate: TestCertificates.Kind = .valid) throws -> DovecotServer {
+    /// Starts an instance serving the given certificate (signed by `certificates.caFile`). With
+    /// `oauth2Introspection`, `alice` may also log in with XOAUTH2 or OAUTHBEARER: Dovecot's `oauth2`
+    /// passdb asks that URL (`POST token=…`) whether a token is active and whose it is.
+    public static func start(certificate: TestCertificates.Kind = .valid, oauth2Introspection: String? = nil) throws -> DovecotServer {
         let certificates = try TestCertificates.shared()
         var lastError: (any Error)?
         for _ in 0..<5 {
             let ports = try FreePorts.take(4)
             let server = try DovecotServer(
-                certificates: certificates, certificate: certificate,
+                certificates: certificates, certificate: certificate, oauth2Introspection: oauth2Introspection,
                 ports: Ports(imap: ports[0], imaps: ports[1], pop3: ports[2], pop3s: ports[3]))
             do {
                 try server.start()
@@ -40,11 +42,11 @@ public final class DovecotServer: Sendable {
         throw lastError ?? TestSupportError("dovecot did not start")
     }
 
-    private init(certificates: TestCertificates, certificate: TestCertificates.Kind, ports: Ports) throws {
+    private init(certificates: TestCertificates, certificate: TestCertificates.Kind, oauth2Introspection: String?, ports: Ports) throws {
         self.certificates = certificates
         self.ports = ports
         directory = try TemporaryDirectory.make(prefix: "mm-dc-")
-        try writeConfiguration(certificate: certificate)
+        try writeConfiguration(certificate: certificate, oauth2Introspection: oauth2Introspection)
     }
 
     deinit {
@@ -90,7 +92,7 @@ public final class DovecotServer: Sendable {
 
     public var log: String { (try? String(contentsOfFile: directory + "/dovecot.log", encoding: .utf8)) ?? "" }
 
-    private func writeConfiguration(certificate: TestCertificates.Kind) throws {
+    private func writeConfiguration(certificate: TestCertificates.Kind, oauth2Introspection: String?) throws {
         let d = directory
         let isRoot = getuid() == 0
         for sub in ["run", "state"] { try FileManager.default.createDirectory(atPath: "\(d)/\(sub)", withIntermediateDirectories: true) }
@@ -102,6 +104,33 @@ public final class DovecotServer: Sendable {
             .replacingOccurrences(of: "@POP3S@", with: "\(ports.pop3s)")
             .replacingOccurrences(of: "@CERT@", with: certificates.certificate(certificate))
             .replacingOccurrences(of: "@KEY@", with: certificates.key(certificate))
+        if let oauth2Introspection {
+            // The password passdbs take PLAIN and LOGIN only; tokens go to the oauth2 passdb first.
+            config = config.replacingOccurrences(of: "auth_mechanisms = plain login", with: "auth_mechanisms = plain login xoauth2 oauthbearer")
+                .replacingOccurrences(of: "passdb {\n  driver = passwd-file", with: """
+                    passdb {
+                      driver = oauth2
+                      mechanisms = xoauth2 oauthbearer
+                      args = \(d)/dovecot-oauth2.conf.ext
+                    }
+                    passdb {
+                      mechanisms = plain login
+                      driver = passwd-file
+                    """)
+                .replacingOccurrences(of: "passdb {\n  driver = static", with: "passdb {\n  mechanisms = plain login\n  driver = static")
+            let oauth = """
+                introspection_mode = post
+                introspection_url = \(oauth2Introspection)
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+                force_introspection = yes
+                timeout_msecs = 5000
+
+                """
+            try oauth.write(toFile: d + "/dovecot-oauth2.conf.ext", atomically: true, encoding: .utf8)
+            chmod(d + "/dovecot-oauth2.conf.ext", 0o644)
+        }
         let (uid, gid): (UInt32, UInt32) = isRoot ? (65534, 65534) : (getuid(), getgid())
         if !isRoot {
             let user = String(cString: getpwuid(getuid()).pointee.pw_name)

@@ -19,9 +19,23 @@ public final class HTTPReceiver: Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts a receiver that answers `status` (200 by default; set it later with `answer(_:)`).
-    public static func start(status: Int = 200) async throws -> HTTPReceiver {
-        let store = RequestStore(status: status)
+    /// An answer of a responder: status, JSON body and how long to wait before sending it.
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: String
+        public var delay: Duration
+
+        public init(status: Int, body: String, delay: Duration = .zero) {
+            self.status = status
+            self.body = body
+            self.delay = delay
+        }
+    }
+
+    /// Starts a receiver that answers `status` (200 by default; set it later with `answer(_:)`),
+    /// or what `responder` says for each request.
+    public static func start(status: Int = 200, responder: (@Sendable (Received) -> Reply)? = nil) async throws -> HTTPReceiver {
+        let store = RequestStore(status: status, responder: responder)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
@@ -61,7 +75,11 @@ final class RequestStore: Sendable {
         var received: [HTTPReceiver.Received] = []
     }
     let state: Mutex<State>
-    init(status: Int) { state = Mutex(State(status: status)) }
+    let responder: (@Sendable (HTTPReceiver.Received) -> HTTPReceiver.Reply)?
+    init(status: Int, responder: (@Sendable (HTTPReceiver.Received) -> HTTPReceiver.Reply)?) {
+        state = Mutex(State(status: status))
+        self.responder = responder
+    }
 }
 
 private final class ReceiverHandler: ChannelInboundHandler {
@@ -90,10 +108,22 @@ private final class ReceiverHandler: ChannelInboundHandler {
                 state.received.append(received)
                 return state.status
             }
+            let reply = store.responder?(received) ?? HTTPReceiver.Reply(status: status, body: "")
             var responseHeaders = HTTPHeaders()
-            responseHeaders.add(name: "Content-Length", value: "0")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: responseHeaders))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            responseHeaders.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
+            if !reply.body.isEmpty { responseHeaders.add(name: "Content-Type", value: "application/json") }
+            let responseHead = HTTPResponseHead(version: head.version, status: .init(statusCode: reply.status), headers: responseHeaders)
+            let send: () -> Void = { [self] in
+                context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+                if !reply.body.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+            if reply.delay > .zero {
+                let nanoseconds = reply.delay.components.seconds * 1_000_000_000 + reply.delay.components.attoseconds / 1_000_000_000
+                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { send() }
+            } else {
+                send()
+            }
         }
     }
 }

@@ -6,6 +6,8 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
     case login(user: String, password: String)
     /// `AUTHENTICATE PLAIN` with the initial response (SASL-IR, RFC 4959) or after `+`.
     case authenticatePlain(user: String, password: String, initialResponse: Bool)
+    /// `AUTHENTICATE XOAUTH2|OAUTHBEARER` with the token's response inline (SASL-IR) or after `+`.
+    case authenticateOAuth(OAuthMechanism, user: String, token: String, initialResponse: Bool)
     case select(mailbox: String)
     case examine(mailbox: String)
     case logout
@@ -14,6 +16,7 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
         switch self {
         case .login(let user, _): "LOGIN \(user) ***"
         case .authenticatePlain(let user, _, _): "AUTHENTICATE PLAIN (\(user))"
+        case .authenticateOAuth(let mechanism, let user, _, _): "AUTHENTICATE \(mechanism.rawValue) (\(user))"
         case .capability: "CAPABILITY"
         case .startTLS: "STARTTLS"
         case .select(let m): "SELECT \(m)"
@@ -61,6 +64,15 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
                 current += Array("\r\n".utf8)
                 pieces.append(current)
                 current = Array(SaslPlain.response(user: user, password: password).utf8)
+            }
+        case .authenticateOAuth(let mechanism, let user, let token, let initialResponse):
+            word("AUTHENTICATE " + mechanism.rawValue)
+            if initialResponse {
+                word(" " + mechanism.response(user: user, token: token))
+            } else {
+                current += Array("\r\n".utf8)
+                pieces.append(current)
+                current = Array(mechanism.response(user: user, token: token).utf8)
             }
         case .select(let mailbox):
             word("SELECT ")

@@ -8,6 +8,9 @@ public struct ImapSessionMachine: Sendable {
         case startTLS(tag: String)
         case tlsPending
         case login(tag: String, remaining: [[UInt8]])
+        /// AUTHENTICATE with a token: `pending` is the response still to send after `+` (no
+        /// SASL-IR); `rejection` the server's error challenge, once it sent one.
+        case oauth(tag: String, mechanism: OAuthMechanism, pending: [UInt8]?, rejection: String?)
         case mailbox(tag: String)
         case logout(tag: String)
         case finished
@@ -52,7 +55,7 @@ public struct ImapSessionMachine: Sendable {
         case .greeting: .greeting
         case .capability: .capability
         case .startTLS, .tlsPending: .startTLS
-        case .login: .login
+        case .login, .oauth: .login
         case .mailbox: .mailbox
         case .logout, .finished, .failed: .logout
         }
@@ -144,6 +147,23 @@ public struct ImapSessionMachine: Sendable {
             let piece = remaining.removeFirst()
             state = .login(tag: tag, remaining: remaining)
             return .send(piece, phase: .login)
+        case (.oauth(let tag, let mechanism, let pending, let rejection), .continuation(let text)):
+            if let pending {
+                state = .oauth(tag: tag, mechanism: mechanism, pending: nil, rejection: rejection)
+                return .send(pending, phase: .login)
+            }
+            // The server's error challenge: answer it so that the server ends the exchange with its NO.
+            guard rejection == nil else { return fail(.oauthRejected, "the server challenged the token twice") }
+            state = .oauth(tag: tag, mechanism: mechanism, pending: nil, rejection: OAuthMechanism.describeChallenge(text))
+            return .send(Array((mechanism.abortResponse + "\r\n").utf8), phase: .login)
+        case (.oauth(let tag, _, _, let rejection), .tagged(let t, let condition)) where t == tag:
+            guard condition.status == .ok else {
+                if let rejection { return fail(.oauthRejected, "\(rejection): \(condition.text)") }
+                return fail(.authFailed, condition.text)
+            }
+            authenticated = true
+            if let list = condition.capabilities { capabilities = list }
+            return openMailbox()
         case (.login(let tag, _), .tagged(let t, let condition)) where t == tag:
             guard condition.status == .ok else { return fail(.authFailed, condition.text) }
             authenticated = true
@@ -195,7 +215,7 @@ public struct ImapSessionMachine: Sendable {
         switch state {
         case .greeting: .greeting
         case .startTLS, .tlsPending: .tlsHandshake
-        case .login: .authFailed
+        case .login, .oauth: .authFailed
         case .mailbox: .mailbox
         default: .protocol
         }
@@ -218,6 +238,16 @@ public struct ImapSessionMachine: Sendable {
             return .send(pieces[0], phase: .startTLS)
         }
         guard let user = configuration.user, !authenticated else { return configuration.user == nil ? logout() : openMailbox() }
+        if let token = configuration.accessToken {
+            guard let mechanism = OAuthMechanism.choose(configured: configuration.oauthMechanism, offered: { has("AUTH=" + $0.rawValue) }) else {
+                let wanted = configuration.oauthMechanism.map { "AUTH=\($0.rawValue)" } ?? "AUTH=XOAUTH2 or AUTH=OAUTHBEARER"
+                return fail(.authFailed, "the server does not offer \(wanted) for an OAuth2 login")
+            }
+            var (tag, pieces) = send(.authenticateOAuth(mechanism, user: user, token: token, initialResponse: has("SASL-IR")), phase: .login)
+            let first = pieces.removeFirst()
+            state = .oauth(tag: tag, mechanism: mechanism, pending: pieces.first, rejection: nil)
+            return .send(first, phase: .login)
+        }
         let password = configuration.password ?? ""
         let command: ImapCommand
         if has("LOGINDISABLED") {

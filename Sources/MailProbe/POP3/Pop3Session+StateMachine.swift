@@ -10,6 +10,8 @@ public struct Pop3SessionMachine: Sendable {
         case user
         case pass
         case authPlain
+        /// AUTH with a token's initial response; `rejection` once the server sent its error challenge.
+        case authOAuth(mechanism: OAuthMechanism, rejection: String?)
         case stat
         case quit
         case finished
@@ -51,7 +53,7 @@ public struct Pop3SessionMachine: Sendable {
         case .greeting: .greeting
         case .capa: .capability
         case .stls, .tlsPending: .startTLS
-        case .user, .pass, .authPlain: .login
+        case .user, .pass, .authPlain, .authOAuth: .login
         case .stat: .mailbox
         case .quit, .finished, .failed: .logout
         }
@@ -87,6 +89,13 @@ public struct Pop3SessionMachine: Sendable {
             collected.append(text.hasPrefix("..") ? String(text.dropFirst()) : text)
             return .wait
         }
+        if case .authOAuth(let mechanism, let rejection) = state, bytes.first == UInt8(ascii: "+"), bytes.count == 1 || bytes[1] == 0x20 {
+            // A SASL challenge (`+ base64`), not `+OK`: the server's error; answer so it ends the exchange.
+            guard rejection == nil else { return fail(.oauthRejected, "the server challenged the token twice") }
+            let challenge = String(decoding: bytes.dropFirst(), as: UTF8.self)
+            state = .authOAuth(mechanism: mechanism, rejection: OAuthMechanism.describeChallenge(challenge))
+            return .send(Self.line(mechanism.abortResponse), phase: .login)
+        }
         guard let reply = try? Pop3Reply.parse(bytes) else {
             return inputViolation("not a POP3 reply: \(String(decoding: bytes, as: UTF8.self))")
         }
@@ -113,6 +122,14 @@ public struct Pop3SessionMachine: Sendable {
             guard reply.ok else { return fail(.authFailed, reply.text) }
             state = .pass
             return .send(Self.line("PASS " + (configuration.password ?? "")), phase: .login)
+        case .authOAuth(_, let rejection):
+            guard reply.ok else {
+                if let rejection { return fail(.oauthRejected, "\(rejection): \(reply.text)") }
+                return fail(.authFailed, reply.text)
+            }
+            authenticated = true
+            state = .stat
+            return .send(Self.line("STAT"), phase: .mailbox)
         case .pass, .authPlain:
             guard reply.ok else { return fail(.authFailed, reply.text) }
             authenticated = true
@@ -151,7 +168,7 @@ public struct Pop3SessionMachine: Sendable {
             return .wait
         case .greeting:
             return fail(.greeting, "connection closed before the greeting")
-        case .user, .pass, .authPlain:
+        case .user, .pass, .authPlain, .authOAuth:
             return fail(.authFailed, "connection closed by the server during login")
         default:
             return fail(.protocol, "connection closed by the server")
@@ -179,6 +196,17 @@ public struct Pop3SessionMachine: Sendable {
             return .send(Self.line("STLS"), phase: .startTLS)
         }
         guard let user = configuration.user else { return quit() }
+        if let token = configuration.accessToken {
+            if (user + token).utf8.contains(where: { $0 < 0x20 }) { return fail(.authFailed, "the user or token contains control characters") }
+            // Without CAPA, try the mechanism asked for (or XOAUTH2) and let the reply decide.
+            let offered: (OAuthMechanism) -> Bool = { capaSucceeded ? saslMechanisms.contains($0.rawValue) : true }
+            guard let mechanism = OAuthMechanism.choose(configured: configuration.oauthMechanism, offered: offered) else {
+                let wanted = configuration.oauthMechanism?.rawValue ?? "XOAUTH2 or OAUTHBEARER"
+                return fail(.authFailed, "the server does not offer SASL \(wanted) for an OAuth2 login")
+            }
+            state = .authOAuth(mechanism: mechanism, rejection: nil)
+            return .send(Self.line("AUTH \(mechanism.rawValue) " + mechanism.response(user: user, token: token)), phase: .login)
+        }
         let password = configuration.password ?? ""
         if (user + password).utf8.contains(0) { return fail(.authFailed, "the credentials contain a NUL byte, which POP3 cannot carry") }
         if capaSucceeded, !has("USER"), !saslMechanisms.contains("PLAIN") {

@@ -12,6 +12,10 @@ public struct SessionConfiguration: Sendable, Hashable {
     /// Without a user the check stops after greeting and capabilities (a reachability check).
     public var user: String?
     public var password: String?
+    /// An OAuth2 access token: the session logs in with XOAUTH2 or OAUTHBEARER instead of the password.
+    public var accessToken: String?
+    /// The SASL mechanism for the token; nil: XOAUTH2 when offered, else OAUTHBEARER.
+    public var oauthMechanism: OAuthMechanism?
     /// IMAP only: the mailbox to open.
     public var mailbox: String
     /// IMAP only: EXAMINE (read-only, leaves \Recent alone) instead of SELECT.
@@ -19,9 +23,11 @@ public struct SessionConfiguration: Sendable, Hashable {
     public var limits: ProtocolLimits
 
     public init(
-        security: Security, user: String? = nil, password: String? = nil, mailbox: String = "INBOX", readOnly: Bool = true,
-        limits: ProtocolLimits = ProtocolLimits()
+        security: Security, user: String? = nil, password: String? = nil, accessToken: String? = nil, oauthMechanism: OAuthMechanism? = nil,
+        mailbox: String = "INBOX", readOnly: Bool = true, limits: ProtocolLimits = ProtocolLimits()
     ) {
+        self.accessToken = accessToken
+        self.oauthMechanism = oauthMechanism
         self.security = security
         self.user = user
         self.password = password
@@ -65,6 +71,11 @@ extension SessionConfiguration {
     /// in any form the probe sent it (plain, quoted, SASL PLAIN base64).
     public func report(_ text: String) -> String {
         var text = text.trimmingASCIIWhitespace()
+        if let accessToken, !accessToken.isEmpty {
+            var forms = [accessToken]
+            if let user { forms += OAuthMechanism.allCases.map { $0.response(user: user, token: accessToken) } }
+            for form in forms.sorted(by: { $0.utf8.count > $1.utf8.count }) { text = text.replacingAll(form, with: "***") }
+        }
         if let password, !password.isEmpty {
             var forms = [password, String(decoding: ImapString.quoted(password), as: UTF8.self)]
             if let user { forms.append(SaslPlain.response(user: user, password: password)) }
@@ -112,10 +123,10 @@ extension String {
 
 extension SessionConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
-        "SessionConfiguration(security: \(security), user: \(user ?? "nil"), password: \(password == nil ? "nil" : "***"), mailbox: \(mailbox))"
+        "SessionConfiguration(security: \(security), user: \(user ?? "nil"), password: \(password == nil ? "nil" : "***"), accessToken: \(accessToken == nil ? "nil" : "***"), mailbox: \(mailbox))"
     }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
-        Mirror(self, children: ["security": security, "user": user as Any, "password": "***", "mailbox": mailbox, "readOnly": readOnly])
+        Mirror(self, children: ["security": security, "user": user as Any, "password": "***", "accessToken": "***", "mailbox": mailbox, "readOnly": readOnly])
     }
 }

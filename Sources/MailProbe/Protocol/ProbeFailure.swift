@@ -9,6 +9,10 @@ public enum ProbeFailureCategory: String, Sendable, Hashable, Codable, CaseItera
     case greeting
     case starttlsUnavailable = "starttls_unavailable"
     case authFailed = "auth_failed"
+    /// The server refused the OAuth2 access token (its SASL error challenge, such as status 401).
+    case oauthRejected = "oauth_rejected"
+    /// No access token could be had: the token endpoint refused, failed or did not answer in time.
+    case oauthToken = "oauth_token"
     case mailbox
     case `protocol`
     case timeout
