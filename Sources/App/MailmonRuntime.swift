@@ -26,6 +26,8 @@ public struct MailmonRuntime: Sendable {
     public let sealed: SealedSecrets
     /// The keys that seal secrets at rest.
     public let secrets: SecretKeyRing
+    /// Access tokens of OAuth2 monitors, shared by the worker and checks on demand.
+    public let tokens: OAuthTokenSource
 
     /// `data/mailmon.sqlite` → `data/mailmon.key`: the key file beside the database.
     public static func defaultSecretKeyFile(databasePath: String) -> String {
@@ -65,13 +67,16 @@ public struct MailmonRuntime: Sendable {
             logger: logger, metrics: metrics,
             exposition: PrometheusExposition(
                 readings: database, library: library, perMonitor: perMonitorMetrics, registry: metricsRegistry),
-            sealed: sealed, secrets: secrets)
+            sealed: sealed, secrets: secrets,
+            tokens: OAuthTokenSource(rotated: { id, old, new in
+                await RefreshTokenRotation(monitors: database, logger: logger).store(monitorId: id, old: old, new: new)
+            }))
     }
 
     public func executor(settings: WorkerSettings, clock: any WorkerClock = SystemClock()) -> CheckExecutor {
         CheckExecutor(
             runner: runner, hook: PostCheckHook(library: library), history: database, alerts: database, settings: settings, clock: clock,
-            logger: logger, metrics: metrics, sealed: sealed)
+            logger: logger, metrics: metrics, sealed: sealed, tokens: tokens)
     }
 
     public func scheduler(settings: WorkerSettings, clock: any WorkerClock = SystemClock(), wake: WakeSignal = WakeSignal()) -> CheckScheduler {

@@ -114,6 +114,11 @@ public protocol MonitorRepository: Sendable {
     func updateMonitor(id: Int64, fields: MonitorFields, at: Date, ifUpdatedAt expected: Date, audit: AuditRecord?) async throws -> MonitorUpdate
     /// Deletes the monitor with its results, incidents and alerts; false if it was gone.
     func deleteMonitor(id: Int64, audit: AuditRecord?) async throws -> Bool
+    /// Replaces the config only if it is still `expected` (compared as stored, in the clear), and
+    /// moves `updatedAt` on so that an update decided on the old config is decided again; false
+    /// when the config changed meanwhile or the monitor is gone. For the worker's own secret
+    /// rotations (an OAuth2 refresh token the provider replaced), never for API changes.
+    func replaceMonitorConfig(id: Int64, expected: String, with config: String, at: Date) async throws -> Bool
     /// A page of monitors with their customer's name, ordered by id.
     func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)>
     func countMonitors(customerId: Int64) async throws -> Int

@@ -97,4 +97,36 @@ struct CheckPluginTests {
         let output = try String(contentsOfFile: directory + "/version.out", encoding: .utf8)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == MailmonVersion.current)
     }
+
+    @Test("OAuth2: a ready access token, a refresh token (rewritten to its file when rotated), and a revoked one as CRITICAL oauth_token")
+    func oauth2() async throws {
+        let oauth = try await OAuthServer.start()
+        let dovecot = try DovecotServer.start(oauth2Introspection: oauth.introspectionURL)
+        defer { dovecot.stop() }
+        let directory = try TemporaryDirectory.make(prefix: "mm-check-oauth-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let target = ["pop3", "127.0.0.1", "--port", "\(dovecot.ports.pop3)", "--user", "alice"]
+
+        oauth.issueAccessToken("ready-token-123", user: "alice")
+        try "ready-token-123\n".write(toFile: directory + "/access", atomically: true, encoding: .utf8)
+        let ready = try check(target + ["--oauth2-access-token-file", directory + "/access"])
+        #expect(ready.status == 0, "\(ready.lines)")
+
+        oauth.addRefreshToken("rt-cli-1", user: "alice")
+        try "rt-cli-1\n".write(toFile: directory + "/refresh", atomically: true, encoding: .utf8)
+        let refreshed = try check(target + [
+            "--oauth2-token-endpoint", oauth.tokenURL, "--oauth2-client-id", "cli", "--oauth2-refresh-token-file", directory + "/refresh",
+        ])
+        #expect(refreshed.status == 0, "\(refreshed.lines)")
+        let rotated = try String(contentsOfFile: directory + "/refresh", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(rotated != "rt-cli-1" && oauth.refreshTokens == [rotated])
+
+        oauth.revokeRefreshToken(rotated)
+        let revoked = try check(target + [
+            "--oauth2-token-endpoint", oauth.tokenURL, "--oauth2-client-id", "cli", "--oauth2-refresh-token-file", directory + "/refresh",
+        ])
+        #expect(revoked.status == 2, "\(revoked.lines)")
+        #expect(revoked.lines.joined(separator: "\n").contains("invalid_grant") && !revoked.lines.joined().contains(rotated), "\(revoked.lines)")
+        try await oauth.stop()
+    }
 }

@@ -5,7 +5,7 @@ local ports = require "lib/ports"
 local access = require "lib/access"
 
 local M = {
-  version = "1.5.0",
+  version = "1.6.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -95,12 +95,12 @@ end
 
 -- The config keys the worker reads; any other key is refused rather than stored unread
 -- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
-local config_keys = { "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions" }
+local config_keys = { "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth" }
 local tls_option_keys = { "rejectUnauthorized" }
 -- The JSON type of each key (the host has already refused arrays where an object belongs).
 local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
-  tlsOptions = "table",
+  tlsOptions = "table", auth = "table",
 }
 local type_names = { string = "a string", boolean = "a boolean", table = "an object" }
 
@@ -119,6 +119,96 @@ function M.first_unknown_key(given, allowed)
   end
   table.sort(unknown)
   return unknown[1]
+end
+
+-- OAuth2 logins (config.auth): the keys, the grants, and the providers' shorthands.
+local auth_keys = { "type", "provider", "tenant", "tokenEndpoint", "clientId", "clientSecret", "grant", "refreshToken", "scope", "mechanism" }
+local auth_key_set = key_set(auth_keys)
+local grants = { refresh_token = true, client_credentials = true }
+local mechanisms = { XOAUTH2 = true, OAUTHBEARER = true }
+M.oauth_providers = {
+  -- Microsoft 365 (Entra ID): delegated access with a refresh token, or app-only access
+  -- (client credentials) with the app granted IMAP.AccessAsApp / POP.AccessAsApp.
+  microsoft = {
+    endpoint = function(auth) return "https://login.microsoftonline.com/" .. auth.tenant .. "/oauth2/v2.0/token" end,
+    scope = {
+      refresh_token = "https://outlook.office365.com/IMAP.AccessAsUser.All https://outlook.office365.com/POP.AccessAsUser.All offline_access",
+      client_credentials = "https://outlook.office365.com/.default",
+    },
+    needs_tenant = true,
+  },
+  -- Google Workspace: a refresh token of an OAuth client with the full mail scope.
+  google = {
+    endpoint = function() return "https://oauth2.googleapis.com/token" end,
+    scope = { refresh_token = "https://mail.google.com/", client_credentials = "https://mail.google.com/" },
+  },
+}
+
+--- A token endpoint: https, or http on the loopback interface (a local proxy or a test).
+local function endpoint_problem(url)
+  if type(url) ~= "string" or #url > 2000 then return "must be an https URL" end
+  if url:match("^https://[%w%.%-]+[:/]?") then return nil end
+  if url:match("^http://127%.0%.0%.1[:/]") or url:match("^http://localhost[:/]") or url:match("^http://%[::1%][:/]") then return nil end
+  return "must be an https URL (http only on 127.0.0.1, localhost or [::1])"
+end
+
+--- The normalized auth object, or nil, problem. `field` names it in messages (imapPopConfig.auth).
+function M.auth(value, field)
+  local unknown = M.first_unknown_key(value, auth_key_set)
+  if unknown then
+    return nil, string.format("%s.%s is not a known key (known: %s)", field, unknown, table.concat(auth_keys, ", "))
+  end
+  for _, key in ipairs(auth_keys) do
+    if not M.absent(value[key]) and type(value[key]) ~= "string" then return nil, field .. "." .. key .. " must be a string" end
+  end
+  if value.type ~= "oauth2" then return nil, field .. ".type must be oauth2 (a password login needs no auth object)" end
+  local auth = { type = "oauth2" }
+  auth.grant = M.absent(value.grant) and "refresh_token" or value.grant
+  if not grants[auth.grant] then return nil, field .. ".grant must be refresh_token or client_credentials" end
+  local provider = nil
+  if not M.absent(value.provider) then
+    provider = M.oauth_providers[value.provider]
+    if provider == nil then return nil, field .. ".provider must be microsoft or google" end
+    auth.provider = value.provider
+    if provider.needs_tenant and not (M.absent(value.tenant) and not M.absent(value.tokenEndpoint)) then
+      -- The tenant makes the endpoint: required unless the endpoint is given.
+      if M.absent(value.tenant) or not value.tenant:match("^[%w%.%-]+$") or #value.tenant > 100 then
+        return nil, field .. ".tenant is required for microsoft: the tenant's id or domain (contoso.onmicrosoft.com)"
+      end
+      auth.tenant = value.tenant
+    end
+  end
+  if not M.absent(value.tokenEndpoint) then
+    local problem = endpoint_problem(value.tokenEndpoint)
+    if problem then return nil, field .. ".tokenEndpoint " .. problem end
+    auth.tokenEndpoint = value.tokenEndpoint
+  elseif provider then
+    auth.tokenEndpoint = provider.endpoint(auth)
+  else
+    return nil, field .. ".tokenEndpoint is required (or a provider: microsoft, google)"
+  end
+  if M.absent(value.clientId) or value.clientId == "" then return nil, field .. ".clientId is required" end
+  auth.clientId = value.clientId
+  if not M.absent(value.clientSecret) then auth.clientSecret = value.clientSecret end
+  if auth.grant == "refresh_token" then
+    if M.absent(value.refreshToken) or value.refreshToken == "" then
+      return nil, field .. ".refreshToken is required for the refresh_token grant"
+    end
+    auth.refreshToken = value.refreshToken
+  elseif M.absent(value.clientSecret) or value.clientSecret == "" then
+    return nil, field .. ".clientSecret is required for the client_credentials grant"
+  end
+  if not M.absent(value.scope) then
+    auth.scope = value.scope
+  elseif provider then
+    auth.scope = provider.scope[auth.grant]
+  end
+  if not M.absent(value.mechanism) then
+    local mechanism = string.upper(value.mechanism)
+    if not mechanisms[mechanism] then return nil, field .. ".mechanism must be XOAUTH2 or OAUTHBEARER" end
+    auth.mechanism = mechanism
+  end
+  return auth
 end
 
 --- The stored config: protocol and tls always present, other keys only when given.
@@ -167,6 +257,13 @@ function M.config(value, field)
     local reject_unauthorized = c.tlsOptions.rejectUnauthorized
     config.tlsOptions = { rejectUnauthorized = M.absent(reject_unauthorized) or reject_unauthorized }
   end
+  if not M.absent(c.auth) then
+    local auth, problem = M.auth(c.auth, field .. ".auth")
+    if problem then return nil, problem end
+    if M.absent(config.user) or config.user == "" then return nil, field .. ".user is required with auth: the mailbox to log in as" end
+    if not M.absent(config.password) then return nil, field .. ".password and auth exclude each other: an OAuth2 login takes no password" end
+    config.auth = auth
+  end
   ports.default_port(config.protocol, config.tls)  -- the protocol is one the worker can check
   return config
 end
@@ -185,6 +282,16 @@ function M.selftest()
   assert(select(2, M.config({ mailbox = "" })) ~= nil)
   assert(select(2, M.config({ tls = "yes" })) == "imapPopConfig.tls must be a boolean")
   assert(select(2, M.config({ tlsOptions = { rejectUnauthorized = 0 } })) == "imapPopConfig.tlsOptions.rejectUnauthorized must be a boolean")
+  local ms = M.config({ user = "a@contoso.com", auth = { type = "oauth2", provider = "microsoft", tenant = "contoso.onmicrosoft.com",
+    grant = "client_credentials", clientId = "id", clientSecret = "s" } })
+  assert(ms.auth.tokenEndpoint == "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token")
+  assert(ms.auth.scope == "https://outlook.office365.com/.default")
+  local g = M.config({ user = "a@example.com", auth = { type = "oauth2", provider = "google", clientId = "id", refreshToken = "r" } })
+  assert(g.auth.grant == "refresh_token" and g.auth.scope == "https://mail.google.com/")
+  assert(select(2, M.config({ user = "a", auth = { type = "oauth2", clientId = "id", refreshToken = "r" } })):find("tokenEndpoint is required", 1, true))
+  assert(select(2, M.config({ user = "a", auth = { type = "oauth2", tokenEndpoint = "http://example.com/t", clientId = "i", refreshToken = "r" } })):find("https", 1, true))
+  assert(select(2, M.config({ auth = { type = "oauth2", provider = "google", clientId = "id", refreshToken = "r" } })):find("user is required", 1, true))
+  assert(select(2, M.config({ user = "a", password = "p", auth = { type = "oauth2", provider = "google", clientId = "i", refreshToken = "r" } })):find("exclude", 1, true))
 end
 
 return M

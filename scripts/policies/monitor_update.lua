@@ -6,7 +6,7 @@ local rules = require "lib/monitor_rules"
 local access = require "lib/access"
 
 local M = {
-  version = "1.6.0",
+  version = "1.7.0",
   description = "Update policy for IMAP/POP monitors",
 }
 
@@ -45,11 +45,25 @@ function M.decide(input)
   local config, field = request.imapPopConfig, "imapPopConfig"
   if rules.absent(config) then config, field = request.config, "config" end
   if not rules.absent(config) then
+    -- The OAuth2 secrets, like the password: left out or sent as the mask, the stored ones stay.
+    local stored = current.config.auth
+    if rules.absent(config.auth) and type(stored) == "table" and (rules.absent(config.password) or config.password == rules.SECRET_MASK) then
+      -- Without auth and without a new password, an OAuth2 login stays one (a password switches it back).
+      config.auth = {}
+      for key, value in pairs(stored) do config.auth[key] = value end
+      config.password = nil
+    end
+    if type(config.auth) == "table" and type(stored) == "table" then
+      for _, key in ipairs({ "clientSecret", "refreshToken" }) do
+        if rules.absent(config.auth[key]) or config.auth[key] == rules.SECRET_MASK then config.auth[key] = stored[key] end
+      end
+    end
     monitor.config, problem = rules.config(config, field)
     if problem then return rules.reject(400, problem) end
     -- A config sent without its password, or with the mask a token that cannot see it was shown,
-    -- keeps the stored password (a client can change the server or user without resending it).
-    if monitor.config.password == nil or monitor.config.password == rules.SECRET_MASK then
+    -- keeps the stored password (a client can change the server or user without resending it);
+    -- an OAuth2 login has none.
+    if monitor.config.auth == nil and (monitor.config.password == nil or monitor.config.password == rules.SECRET_MASK) then
       monitor.config.password = current.config.password
     end
   end

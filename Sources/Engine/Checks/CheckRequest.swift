@@ -15,12 +15,17 @@ public struct CheckRequest: Sendable, Hashable, Codable {
     public var mailbox: String?
     public var rejectUnauthorized: Bool
     public var timeoutSeconds: Double
+    /// An OAuth2 access token: the check logs in with it (XOAUTH2 or OAUTHBEARER) instead of a password.
+    public var accessToken: String?
+    public var oauthMechanism: OAuthMechanism?
 
     public init(
         mailProtocol: MailProtocol, host: String, port: Int? = nil, tls: Bool = false, starttls: Bool = false,
         user: String? = nil, password: String? = nil, mailbox: String? = nil, rejectUnauthorized: Bool = true,
-        timeoutSeconds: Double = 30
+        timeoutSeconds: Double = 30, accessToken: String? = nil, oauthMechanism: OAuthMechanism? = nil
     ) {
+        self.accessToken = accessToken
+        self.oauthMechanism = oauthMechanism
         self.mailProtocol = mailProtocol
         self.host = host
         self.port = port
@@ -34,7 +39,8 @@ public struct CheckRequest: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case mailProtocol = "protocol", host, port, tls, starttls, user, password, mailbox, rejectUnauthorized, timeoutSeconds
+        case mailProtocol = "protocol", host, port, tls, starttls, user, password, mailbox, rejectUnauthorized, timeoutSeconds, accessToken,
+            oauthMechanism
     }
 
     public var security: SessionConfiguration.Security {
@@ -45,7 +51,9 @@ public struct CheckRequest: Sendable, Hashable, Codable {
     public func target(port: Int) -> ProbeTarget {
         ProbeTarget(
             mailProtocol: mailProtocol, host: host, port: port,
-            session: SessionConfiguration(security: security, user: user, password: password, mailbox: mailbox ?? "INBOX"),
+            session: SessionConfiguration(
+                security: security, user: user, password: password, accessToken: accessToken, oauthMechanism: oauthMechanism,
+                mailbox: mailbox ?? "INBOX"),
             verifyCertificate: rejectUnauthorized, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())))
     }
 }

@@ -6,10 +6,21 @@ extension Monitor {
     /// What a secret shows as to whoever may not change it; sent back in a PATCH, it keeps the stored secret.
     public static let secretMask = "********"
 
-    /// The monitor with its mailbox password replaced by the mask (the config otherwise as stored).
+    /// The keys of `config.auth` that are secrets (masked like the password).
+    public static let authSecretKeys = ["clientSecret", "refreshToken"]
+
+    /// The monitor with its mailbox password and OAuth2 secrets replaced by the mask (the config otherwise as stored).
     public func maskingSecrets() -> Monitor {
-        guard var config = (try? LuaValue(json: fields.config.utf8))?.tableValue, !config["password"].isNil else { return self }
-        config["password"] = .string(Self.secretMask)
+        guard var config = (try? LuaValue(json: fields.config.utf8))?.tableValue else { return self }
+        var auth = config["auth"].tableValue
+        let secretInAuth = Self.authSecretKeys.contains { auth?[$0].isNil == false }
+        guard !config["password"].isNil || secretInAuth else { return self }
+        if !config["password"].isNil { config["password"] = .string(Self.secretMask) }
+        if secretInAuth, var masked = auth {
+            for key in Self.authSecretKeys where !masked[key].isNil { masked[key] = .string(Self.secretMask) }
+            auth = masked
+            config["auth"] = .table(masked)
+        }
         var copy = self
         copy.fields.config = (try? LuaValue.table(config).jsonText(leadingKeys: MonitorConfigKeys.documentedOrder)) ?? "{}"
         return copy

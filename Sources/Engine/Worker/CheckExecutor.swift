@@ -17,13 +17,16 @@ public struct CheckExecutor: Sendable {
     let logger: Logger
     let metrics: MailmonMetrics
     let sealed: SealedSecrets
+    /// Access tokens of OAuth2 monitors (nil: such a check fails as `oauth_token`).
+    let tokens: OAuthTokenSource?
 
     /// `sealed`: the same as `mailmon.check`'s (`LuaHostFunctions.checks`), so a hook can re-run the check.
     public init(
         runner: CheckRunner, hook: PostCheckHook, history: any CheckHistoryRepository, alerts: any AlertRepository,
         settings: WorkerSettings, clock: any WorkerClock, logger: Logger, metrics: MailmonMetrics = .none,
-        sealed: SealedSecrets = SealedSecrets()
+        sealed: SealedSecrets = SealedSecrets(), tokens: OAuthTokenSource? = nil
     ) {
+        self.tokens = tokens
         self.metrics = metrics
         self.sealed = sealed
         self.runner = runner
@@ -41,6 +44,31 @@ public struct CheckExecutor: Sendable {
     }
 
     /// A check outside the schedule (trigger-check): stored like any other, schedule untouched.
+    /// The probe, with an access token first for an OAuth2 login: a cached token the server
+    /// refuses is replaced by a fresh one and the check tried once more.
+    private func probe(_ plan: CheckPlan, monitorId: Int64, at date: Date) async throws -> ProbeResult {
+        guard let oauth = plan.oauth else { return try await runner.run(plan.request) }
+        var request = plan.request
+        func failed(_ message: String) -> ProbeResult {
+            .notStarted(
+                .oauthToken, message: message, mailProtocol: request.mailProtocol, host: request.host, port: request.port ?? 0,
+                security: request.security, at: date)
+        }
+        guard let tokens else { return failed("this process has no OAuth2 token source") }
+        let timeout = Duration.milliseconds(Int64((request.timeoutSeconds * 1000).rounded()))
+        do {
+            let (token, cached) = try await tokens.token(monitorId: monitorId, settings: oauth, timeout: timeout)
+            request.accessToken = token
+            let result = try await runner.run(request)
+            guard cached, result.category == .oauthRejected else { return result }
+            await tokens.invalidate(oauth)
+            request.accessToken = try await tokens.token(monitorId: monitorId, settings: oauth, timeout: timeout).token
+            return try await runner.run(request)
+        } catch let failure as OAuthTokenSource.Failure {
+            return failed(failure.description)
+        }
+    }
+
     public func runNow(_ monitor: Monitor, failureThreshold: Int) async throws -> RecordedCheck? {
         try await run(monitor, dueAt: nil, failureThreshold: failureThreshold, scheduled: false)
     }
@@ -51,7 +79,7 @@ public struct CheckExecutor: Sendable {
         var result: ProbeResult
         do {
             plan = try CheckPlan(monitor: monitor)
-            result = try await runner.run(plan.request)
+            result = try await probe(plan, monitorId: monitor.id, at: startedAt)
         } catch {
             // A config the check cannot use, or a failing default_port rule: store it as a failed check.
             plan = CheckPlan.unrunnable(monitor)

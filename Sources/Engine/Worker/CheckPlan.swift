@@ -7,7 +7,9 @@ public import Domain
 /// table form `mailmon.check.imap{…}` takes, so a hook can re-run the same check.
 public struct CheckPlan: Sendable {
     public let table: LuaValue
-    public let request: CheckRequest
+    public var request: CheckRequest
+    /// The OAuth2 login of the config (`auth`), nil for a password login.
+    public let oauth: OAuthSettings?
 
     public init(monitor: Monitor) throws {
         var config = (try? LuaValue(json: monitor.fields.config.utf8))?.tableValue ?? LuaTable()
@@ -25,6 +27,8 @@ public struct CheckPlan: Sendable {
         config.fields = config.fields.filter { !$0.value.isNil }
         table = .table(config)
         request = try CheckRequest(luaTable: table, mailProtocol: mailProtocol)
+        oauth = try OAuthSettings(config: config)
+        request.oauthMechanism = oauth?.mechanism
     }
 
     /// A plan that only records why the monitor cannot be checked: built from whatever is stored,
@@ -49,20 +53,32 @@ public struct CheckPlan: Sendable {
     private init(table: LuaValue, request: CheckRequest) {
         self.table = table
         self.request = request
+        self.oauth = nil
     }
 
     /// The check's table with its password replaced by `password` (a sealed handle), or removed when nil.
     public func table(password: String?) -> LuaValue {
-        guard var config = table.tableValue, !config["password"].isNil else { return table }
+        guard var config = table.tableValue else { return table }
+        config = Self.maskingAuth(config)
+        guard !config["password"].isNil else { return .table(config) }
         config["password"] = password.map(LuaValue.string) ?? .nil
         config.fields = config.fields.filter { !$0.value.isNil }
         return .table(config)
     }
 
-    /// The config as hooks and logs may see it: the password replaced.
+    /// The config as hooks and logs may see it: the password and the OAuth2 secrets replaced.
     public var maskedTable: LuaValue {
         guard var config = table.tableValue else { return table }
         if !config["password"].isNil { config["password"] = .string("********") }
-        return .table(config)
+        return .table(Self.maskingAuth(config))
+    }
+
+    /// `auth` with its secrets masked: a hook sees that a check logs in with OAuth2, never with what.
+    static func maskingAuth(_ config: LuaTable) -> LuaTable {
+        guard var auth = config["auth"].tableValue else { return config }
+        var config = config
+        for key in Monitor.authSecretKeys where !auth[key].isNil { auth[key] = .string(Monitor.secretMask) }
+        config["auth"] = .table(auth)
+        return config
     }
 }

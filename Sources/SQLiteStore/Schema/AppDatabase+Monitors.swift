@@ -80,6 +80,16 @@ extension AppDatabase: MonitorRepository {
         }
     }
 
+    public func replaceMonitorConfig(id: Int64, expected: String, with config: String, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            guard let stored = try self.monitor(db, id: id), stored.fields.config == expected else { return false }
+            try db.execute(
+                sql: "UPDATE monitor SET config = ?, updatedAt = MAX(?, updatedAt + 1) WHERE id = ?",
+                arguments: [try self.sealed(config), StoredTime.milliseconds(date), id])
+            return true
+        }
+    }
+
     public func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)> {
         try await pool.read { db in
             // The scope (organization, customer) filters both monitor and monitorCount by the same columns.
