@@ -211,7 +211,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "MailmonTestSupport",
+                "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "MailmonTestSupport", "LuaHost",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
