@@ -51,3 +51,4 @@ bench: test-deps
 	$(SWIFT) run -c release ProbeBenchmark
 	$(SWIFT) run -c release APIBenchmark
 	$(SWIFT) run -c release WorkerBenchmark
+	WORKER_BENCH_MONITORS=1000 WORKER_BENCH_OAUTH_ACCOUNTS=10 WORKER_BENCH_SECONDS=120 $(SWIFT) run -c release WorkerBenchmark

@@ -14,7 +14,11 @@ struct MonitorFleet: Sendable {
     let directory: String
     let creationSeconds: Double
 
-    static func create(count: Int, imapPort: Int, scriptsDirectory: String) async throws -> MonitorFleet {
+    /// `oauth`: the token endpoint and one refresh token per account; the monitors log in with
+    /// OAuth2, account `index % accounts.count`. Nil: a password each.
+    static func create(
+        count: Int, imapPort: Int, scriptsDirectory: String, oauth: (endpoint: String, refreshTokens: [String])? = nil
+    ) async throws -> MonitorFleet {
         let directory = NSTemporaryDirectory() + "mm-worker-bench-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
         var logger = Logger(label: "mailmon")
@@ -26,10 +30,20 @@ struct MonitorFleet: Sendable {
         let customer = try await runtime.customers.create(["name": "Fleet"], actor: admin)
         let start = Date()
         for index in 0..<count {
+            var config: LuaValue = ["protocol": "imap", "user": .string("user\(index)"), "password": "secret"]
+            if let oauth {
+                let account = index % oauth.refreshTokens.count
+                config = [
+                    "protocol": "imap", "user": .string("account\(account)"),
+                    "auth": [
+                        "type": "oauth2", "tokenEndpoint": .string(oauth.endpoint), "clientId": "bench",
+                        "refreshToken": .string(oauth.refreshTokens[account]),
+                    ],
+                ]
+            }
             _ = try await runtime.monitors.create(.table(LuaTable(fields: [
                 "customerId": .integer(customer.id), "name": .string("Mailbox \(index)"), "hostname": "127.0.0.1",
-                "port": .integer(Int64(imapPort)), "checkInterval": 1, "timeoutSeconds": 10,
-                "imapPopConfig": ["protocol": "imap", "user": .string("user\(index)"), "password": "secret"],
+                "port": .integer(Int64(imapPort)), "checkInterval": 1, "timeoutSeconds": 10, "imapPopConfig": config,
             ])), actor: admin)
         }
         return MonitorFleet(runtime: runtime, directory: directory, creationSeconds: Date().timeIntervalSince(start))

@@ -47,7 +47,7 @@ private final class TinyImapHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     func channelActive(context: ChannelHandlerContext) {
-        send("* OK [CAPABILITY IMAP4rev1 LITERAL+] tiny ready\r\n", context: context)
+        send("* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=XOAUTH2] tiny ready\r\n", context: context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -55,8 +55,8 @@ private final class TinyImapHandler: ChannelInboundHandler {
         guard words.count >= 2 else { return send("* BAD no tag\r\n", context: context) }
         let tag = words[0]
         switch words[1].uppercased() {
-        case "CAPABILITY": send("* CAPABILITY IMAP4rev1 LITERAL+\r\n\(tag) OK done\r\n", context: context)
-        case "LOGIN": send("\(tag) OK logged in\r\n", context: context)
+        case "CAPABILITY": send("* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=XOAUTH2\r\n\(tag) OK done\r\n", context: context)
+        case "LOGIN", "AUTHENTICATE": send("\(tag) OK logged in\r\n", context: context)
         case "SELECT", "EXAMINE":
             send("* 3 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n\(tag) OK [READ-ONLY] done\r\n", context: context)
         case "LOGOUT":

@@ -4,11 +4,17 @@
 // WORKER_BENCH_SECONDS (default 180). Reports start lateness (check start − due time) p50/p99/max,
 // checks per second and the worker's CPU and RSS, for the first minute (first runs being spread)
 // and the steady state after it. Bar: p99 lateness ≤ 1 s, RSS ≤ 250 MB. Exit 1 if a check failed.
+//
+// WORKER_BENCH_OAUTH_ACCOUNTS=N: the monitors log in with OAuth2 instead (XOAUTH2), spread over N
+// accounts of a local token endpoint (MailmonTestSupport.OAuthServer) whose tokens live
+// WORKER_BENCH_TOKEN_SECONDS (default 60). Reports token requests per minute beside checks per
+// minute. Bar: at most one token request per account per token lifetime (rounded up, plus the first).
 import App
 import SQLiteStore
 import Engine
 import Foundation
 import Logging
+import MailmonTestSupport
 
 let environment = ProcessInfo.processInfo.environment
 HeapRetention.apply(environment: environment)  // as `mailmon worker` does
@@ -17,7 +23,19 @@ let seconds = environment["WORKER_BENCH_SECONDS"].flatMap(Double.init) ?? 180
 let scripts = environment["MAILMON_SCRIPTS"] ?? "scripts"
 
 let imap = try await TinyImapServer.start()
-let fleet = try await MonitorFleet.create(count: monitorCount, imapPort: imap.port, scriptsDirectory: scripts)
+let accounts = environment["WORKER_BENCH_OAUTH_ACCOUNTS"].flatMap(Int.init) ?? 0
+let tokenSeconds = environment["WORKER_BENCH_TOKEN_SECONDS"].flatMap(Int.init) ?? 60
+var oauthServer: OAuthServer?
+var oauth: (endpoint: String, refreshTokens: [String])?
+if accounts > 0 {
+    let server = try await OAuthServer.start()
+    server.setExpiresIn(tokenSeconds)
+    let tokens = (0..<accounts).map { "bench-refresh-\($0)" }
+    for (index, token) in tokens.enumerated() { server.addRefreshToken(token, user: "account\(index)", rotate: false) }
+    oauthServer = server
+    oauth = (server.tokenURL, tokens)
+}
+let fleet = try await MonitorFleet.create(count: monitorCount, imapPort: imap.port, scriptsDirectory: scripts, oauth: oauth)
 defer { fleet.removeFiles() }
 print(String(format: "WorkerBenchmark: %d monitors (interval 1 min) created in %.1f s; running the worker for %.0f s …",
              monitorCount, fleet.creationSeconds, seconds))
@@ -43,7 +61,19 @@ let latenessPasses = (steady?.p99 ?? .infinity) <= 1.0
 let memoryPasses = sampler.peakRSSMegabytes <= 250
 print(String(format: "\nbar: p99 lateness ≤ 1 s (steady state): %.3f s: %@", steady?.p99 ?? .nan, latenessPasses ? "PASS" : "FAIL"))
 print(String(format: "bar: RSS ≤ 250 MB: peak %.0f MB: %@", sampler.peakRSSMegabytes, memoryPasses ? "PASS" : "FAIL"))
+var oauthPasses = true
+if let oauthServer {
+    let requests = oauthServer.tokenRequests
+    let minutes = seconds / 60
+    // A token is used until 10 % (at most a minute) before it expires: that many refreshes per account, plus the first.
+    let usable = Double(tokenSeconds) - min(60, Double(tokenSeconds) * 0.1)
+    let allowed = accounts * (Int((seconds / usable).rounded(.up)) + 1)
+    oauthPasses = requests <= allowed
+    print(String(format: "\nOAuth2: %d monitors on %d accounts, tokens living %d s: %d token requests in %.0f s (%.1f/min) beside %d checks (%.0f/min)",
+                 monitorCount, accounts, tokenSeconds, requests, seconds, Double(requests) / minutes, checks.count, Double(checks.count) / minutes))
+    print("bar: at most one token request per account per token lifetime (≤ \(allowed)): \(requests): \(oauthPasses ? "PASS" : "FAIL")")
+}
 let failed = checks.filter { !$0.ok }
 if !failed.isEmpty { print("WorkerBenchmark: \(failed.count) check(s) failed, first: \(failed[0].category ?? "?")") }
 fleet.removeFiles()
-exit(failed.isEmpty ? 0 : 1)
+exit(failed.isEmpty && oauthPasses ? 0 : 1)

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import LuaHost
 import MailmonTestSupport
 import Testing
+import _CryptoExtras
 
 /// OAuth2 monitors end to end: created through the policies, checked by the worker's executor
 /// against Dovecot's oauth2 passdb, with tokens from a local token endpoint.
@@ -177,6 +178,32 @@ struct OAuthMonitorTests {
                     json: #"{"customerId": "\#(Self.acme)", "name": "x", "hostname": "imap.gmail.com", "imapPopConfig": {"user": "a@example.com", "auth": \#(bad)}}"#)
                 #expect(refused.status == .badRequest && (refused.body["message"] as? String)?.contains(message) == true, "\(bad): \(refused.body)")
             }
+        }
+    }
+
+    @Test("jwt_bearer (Google service accounts): an RS256 assertion for the mailbox's user, verified by the token endpoint; an unknown key is oauth_token")
+    func jwtBearer() async throws {
+        try await Self.withServers { servers, fixture, client in
+            let email = "monitor@project.iam.gserviceaccount.com"
+            let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            servers.oauth.addServiceAccount(email: email, publicKeyPEM: key.publicKey.pemRepresentation)
+            func auth(_ pem: String) -> String {
+                let escaped = pem.replacingOccurrences(of: "\n", with: "\\n")
+                return #"{"type": "oauth2", "grant": "jwt_bearer", "tokenEndpoint": "\#(servers.oauth.tokenURL)", "clientId": "\#(email)", "privateKey": "\#(escaped)", "scope": "https://mail.google.com/"}"#
+            }
+            let monitor = try await Self.create(client, fixture, servers, name: "Workspace", auth: auth(key.pemRepresentation))
+            let result = try await Self.check(fixture, monitor)
+            #expect(result.ok, "\(result.category ?? "") \(result.message ?? "")")
+            let claims = servers.oauth.lastAssertionClaims
+            #expect(claims["iss"] == email && claims["sub"] == "alice" && claims["scope"] == "https://mail.google.com/", "\(claims)")
+            let shown = try await client.call(.get, "/api/imap-pop-monitors/\(monitor.publicId.lowercasedString)", token: fixture.readonly)
+            #expect(((shown.body["imapPopConfig"] as? [String: Any])?["auth"] as? [String: Any])?["privateKey"] as? String == "********")
+
+            let stranger = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            let unknown = try await Self.create(client, fixture, servers, name: "Unknown key", user: "odd", auth: auth(stranger.pemRepresentation))
+            let refused = try await Self.check(fixture, unknown)
+            #expect(!refused.ok && refused.category == "oauth_token" && refused.message?.contains("Invalid JWT Signature") == true, "\(refused.message ?? "")")
+            #expect(refused.message?.contains("PRIVATE KEY") == false)
         }
     }
 }

@@ -1,3 +1,4 @@
+import _CryptoExtras
 public import Foundation
 import Synchronization
 
@@ -13,6 +14,9 @@ public final class OAuthServer: Sendable {
         var refreshTokens: [String: (user: String, rotate: Bool)] = [:]
         /// client id → (secret, user the app-only token is for)
         var clients: [String: (secret: String, user: String)] = [:]
+        /// service account e-mail → its public key (PEM), for JWT bearer assertions
+        var serviceAccounts: [String: String] = [:]
+        var lastAssertionClaims: [String: String] = [:]
         var issued = 0
         var tokenRequests = 0
         var lastTokenRequest: [String: String] = [:]
@@ -51,6 +55,10 @@ public final class OAuthServer: Sendable {
     }
     public func revokeRefreshToken(_ token: String) { box.state.withLock { _ = $0.refreshTokens.removeValue(forKey: token) } }
     public func addClient(id: String, secret: String, user: String) { box.state.withLock { $0.clients[id] = (secret, user) } }
+    /// A service account whose assertions (RS256, verified with this public key) get tokens for their `sub`.
+    public func addServiceAccount(email: String, publicKeyPEM: String) { box.state.withLock { $0.serviceAccounts[email] = publicKeyPEM } }
+    /// The claims of the last JWT bearer assertion, as text.
+    public var lastAssertionClaims: [String: String] { box.state.withLock { $0.lastAssertionClaims } }
     public func setDelay(_ delay: Duration) { box.state.withLock { $0.delay = delay } }
     public func setExpiresIn(_ seconds: Int) { box.state.withLock { $0.expiresIn = seconds } }
     public var tokenRequests: Int { box.state.withLock { $0.tokenRequests } }
@@ -99,6 +107,16 @@ public final class OAuthServer: Sendable {
                         return error("invalid_client", "AADSTS7000215: Invalid client secret provided.", status: 401)
                     }
                     return issue(for: client.user, refresh: nil)
+                case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+                    guard let assertion = form["assertion"], let claims = verify(assertion, accounts: state.serviceAccounts) else {
+                        return error("invalid_grant", "Invalid JWT Signature.")
+                    }
+                    state.lastAssertionClaims = claims.mapValues { "\($0)" }
+                    let now = Int(Date().timeIntervalSince1970)
+                    guard claims["aud"] as? String == "http://127.0.0.1:\(request.headers["host"].flatMap { $0.split(separator: ":").last }.map(String.init) ?? "")/token",
+                        let exp = claims["exp"] as? Int, exp > now, let iat = claims["iat"] as? Int, iat <= now + 5, let subject = claims["sub"] as? String
+                    else { return error("invalid_grant", "Invalid JWT: aud, iat, exp or sub.") }
+                    return issue(for: subject, refresh: nil)
                 default:
                     return error("unsupported_grant_type", "grant_type \(form["grant_type"] ?? "") is not supported")
                 }
@@ -106,6 +124,26 @@ public final class OAuthServer: Sendable {
                 return HTTPReceiver.Reply(status: 404, body: "{}")
             }
         }
+    }
+
+    /// The claims of an RS256 JWT signed by one of the accounts (by its `iss`), or nil.
+    static func verify(_ jwt: String, accounts: [String: String]) -> [String: Any]? {
+        let parts = jwt.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let headerData = base64URLDecode(parts[0]), let payloadData = base64URLDecode(parts[1]),
+            let signatureData = base64URLDecode(parts[2]),
+            let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any], header["alg"] as? String == "RS256",
+            let claims = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any], let issuer = claims["iss"] as? String,
+            let pem = accounts[issuer], let key = try? _RSA.Signing.PublicKey(pemRepresentation: pem)
+        else { return nil }
+        let signature = _RSA.Signing.RSASignature(rawRepresentation: signatureData)
+        guard key.isValidSignature(signature, for: Data((parts[0] + "." + parts[1]).utf8), padding: .insecurePKCS1v1_5) else { return nil }
+        return claims
+    }
+
+    static func base64URLDecode(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
     }
 
     static func form(_ body: String) -> [String: String] {

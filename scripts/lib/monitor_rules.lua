@@ -122,9 +122,11 @@ function M.first_unknown_key(given, allowed)
 end
 
 -- OAuth2 logins (config.auth): the keys, the grants, and the providers' shorthands.
-local auth_keys = { "type", "provider", "tenant", "tokenEndpoint", "clientId", "clientSecret", "grant", "refreshToken", "scope", "mechanism" }
+local auth_keys = {
+  "type", "provider", "tenant", "tokenEndpoint", "clientId", "clientSecret", "grant", "refreshToken", "privateKey", "scope", "mechanism",
+}
 local auth_key_set = key_set(auth_keys)
-local grants = { refresh_token = true, client_credentials = true }
+local grants = { refresh_token = true, client_credentials = true, jwt_bearer = true }
 local mechanisms = { XOAUTH2 = true, OAUTHBEARER = true }
 M.oauth_providers = {
   -- Microsoft 365 (Entra ID): delegated access with a refresh token, or app-only access
@@ -140,7 +142,7 @@ M.oauth_providers = {
   -- Google Workspace: a refresh token of an OAuth client with the full mail scope.
   google = {
     endpoint = function() return "https://oauth2.googleapis.com/token" end,
-    scope = { refresh_token = "https://mail.google.com/", client_credentials = "https://mail.google.com/" },
+    scope = { refresh_token = "https://mail.google.com/", client_credentials = "https://mail.google.com/", jwt_bearer = "https://mail.google.com/" },
   },
 }
 
@@ -164,7 +166,10 @@ function M.auth(value, field)
   if value.type ~= "oauth2" then return nil, field .. ".type must be oauth2 (a password login needs no auth object)" end
   local auth = { type = "oauth2" }
   auth.grant = M.absent(value.grant) and "refresh_token" or value.grant
-  if not grants[auth.grant] then return nil, field .. ".grant must be refresh_token or client_credentials" end
+  if not grants[auth.grant] then return nil, field .. ".grant must be refresh_token, client_credentials or jwt_bearer" end
+  if auth.grant == "jwt_bearer" and value.provider == "microsoft" then
+    return nil, field .. ".grant jwt_bearer is for Google service accounts; Microsoft app-only access is client_credentials"
+  end
   local provider = nil
   if not M.absent(value.provider) then
     provider = M.oauth_providers[value.provider]
@@ -195,6 +200,12 @@ function M.auth(value, field)
       return nil, field .. ".refreshToken is required for the refresh_token grant"
     end
     auth.refreshToken = value.refreshToken
+  elseif auth.grant == "jwt_bearer" then
+    -- A service account with domain-wide delegation: clientId is its e-mail (client_email), privateKey its key (private_key).
+    if M.absent(value.privateKey) or not value.privateKey:find("-----BEGIN", 1, true) then
+      return nil, field .. ".privateKey is required for the jwt_bearer grant: the service account's private_key (PEM)"
+    end
+    auth.privateKey = value.privateKey
   elseif M.absent(value.clientSecret) or value.clientSecret == "" then
     return nil, field .. ".clientSecret is required for the client_credentials grant"
   end
@@ -291,6 +302,9 @@ function M.selftest()
   assert(select(2, M.config({ user = "a", auth = { type = "oauth2", clientId = "id", refreshToken = "r" } })):find("tokenEndpoint is required", 1, true))
   assert(select(2, M.config({ user = "a", auth = { type = "oauth2", tokenEndpoint = "http://example.com/t", clientId = "i", refreshToken = "r" } })):find("https", 1, true))
   assert(select(2, M.config({ auth = { type = "oauth2", provider = "google", clientId = "id", refreshToken = "r" } })):find("user is required", 1, true))
+  local sa = M.config({ user = "a@example.com", auth = { type = "oauth2", provider = "google", grant = "jwt_bearer", clientId = "sa@p.iam.gserviceaccount.com",
+    privateKey = "-----BEGIN PRIVATE KEY-----\n…" } })
+  assert(sa.auth.privateKey and sa.auth.scope == "https://mail.google.com/" and sa.auth.tokenEndpoint == "https://oauth2.googleapis.com/token")
   assert(select(2, M.config({ user = "a", password = "p", auth = { type = "oauth2", provider = "google", clientId = "i", refreshToken = "r" } })):find("exclude", 1, true))
 end
 

@@ -54,7 +54,7 @@ function M.decide(input)
       config.password = nil
     end
     if type(config.auth) == "table" and type(stored) == "table" then
-      for _, key in ipairs({ "clientSecret", "refreshToken" }) do
+      for _, key in ipairs({ "clientSecret", "refreshToken", "privateKey" }) do
         if rules.absent(config.auth[key]) or config.auth[key] == rules.SECRET_MASK then config.auth[key] = stored[key] end
       end
     end

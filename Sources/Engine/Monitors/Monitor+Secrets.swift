@@ -7,7 +7,7 @@ extension Monitor {
     public static let secretMask = "********"
 
     /// The keys of `config.auth` that are secrets (masked like the password).
-    public static let authSecretKeys = ["clientSecret", "refreshToken"]
+    public static let authSecretKeys = ["clientSecret", "refreshToken", "privateKey"]
 
     /// The monitor with its mailbox password and OAuth2 secrets replaced by the mask (the config otherwise as stored).
     public func maskingSecrets() -> Monitor {

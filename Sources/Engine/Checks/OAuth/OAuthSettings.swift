@@ -9,6 +9,8 @@ public struct OAuthSettings: Sendable, Hashable {
     public enum Grant: Sendable, Hashable {
         case refreshToken(String)
         case clientCredentials
+        /// RFC 7523: an assertion signed with the service account's key, for `subject` (the mailbox).
+        case jwtBearer(privateKeyPEM: String, subject: String)
     }
 
     public var tokenEndpoint: String
@@ -43,7 +45,12 @@ public struct OAuthSettings: Sendable, Hashable {
             guard let refresh = auth["refreshToken"].stringValue else { throw LuaHostError("'auth.refreshToken' is required") }
             grant = .refreshToken(refresh)
         case "client_credentials": grant = .clientCredentials
-        case let other: throw LuaHostError("'auth.grant' \(other) is not refresh_token or client_credentials")
+        case "jwt_bearer":
+            guard let key = auth["privateKey"].stringValue, let subject = config["user"].stringValue else {
+                throw LuaHostError("'auth.privateKey' and 'user' are required for the jwt_bearer grant")
+            }
+            grant = .jwtBearer(privateKeyPEM: key, subject: subject)
+        case let other: throw LuaHostError("'auth.grant' \(other) is not refresh_token, client_credentials or jwt_bearer")
         }
         var mechanism: OAuthMechanism?
         if let name = auth["mechanism"].stringValue {
@@ -60,6 +67,7 @@ public struct OAuthSettings: Sendable, Hashable {
         var key = "\(tokenEndpoint)\u{1}\(clientId)\u{1}\(scope ?? "")\u{1}"
         switch grant {
         case .clientCredentials: key += "client_credentials"
+        case .jwtBearer(_, let subject): key += "jwt_bearer\u{1}" + subject
         case .refreshToken(let token): key += SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
         }
         return key
@@ -69,6 +77,7 @@ public struct OAuthSettings: Sendable, Hashable {
     var secrets: [String] {
         var values = [clientSecret].compactMap { $0 }
         if case .refreshToken(let token) = grant { values.append(token) }
+        if case .jwtBearer(let key, _) = grant { values.append(key) }
         return values.filter { !$0.isEmpty }
     }
 }

@@ -69,8 +69,14 @@ public actor OAuthTokenSource {
     private func fetch(monitorId: Int64, settings: OAuthSettings, timeout: Duration) async throws -> String {
         requests += 1
         let (status, body): (Int, [UInt8])
+        let form: String
         do {
-            (status, body) = try await post(settings.tokenEndpoint, TokenEndpointAnswer.form(settings), timeout)
+            form = try TokenEndpointAnswer.form(settings)
+        } catch {
+            throw Failure(description: scrub("cannot make the token request: \(error)", settings))
+        }
+        do {
+            (status, body) = try await post(settings.tokenEndpoint, form, timeout)
         } catch {
             throw Failure(description: scrub("token endpoint \(settings.tokenEndpoint): \(Self.describe(error, timeout: timeout))", settings))
         }

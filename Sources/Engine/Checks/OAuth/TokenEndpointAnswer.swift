@@ -18,11 +18,18 @@ struct TokenEndpointAnswer: Sendable, Hashable {
     }
 
     /// The form a token request posts (`application/x-www-form-urlencoded`).
-    static func form(_ settings: OAuthSettings) -> String {
+    static func form(_ settings: OAuthSettings, now: Date = Date()) throws -> String {
         var fields: [(String, String)] = []
         switch settings.grant {
         case .refreshToken(let token): fields = [("grant_type", "refresh_token"), ("refresh_token", token)]
         case .clientCredentials: fields = [("grant_type", "client_credentials")]
+        case .jwtBearer(let key, let subject):
+            // The assertion names the client (the service account) and carries the scope itself.
+            let assertion = try JWTBearerAssertion.make(
+                issuer: settings.clientId, subject: subject, scope: settings.scope, audience: settings.tokenEndpoint, privateKeyPEM: key,
+                now: now)
+            return [("grant_type", JWTBearerAssertion.grantType), ("assertion", assertion)].map { "\(encode($0.0))=\(encode($0.1))" }
+                .joined(separator: "&")
         }
         fields.append(("client_id", settings.clientId))
         if let secret = settings.clientSecret { fields.append(("client_secret", secret)) }
