@@ -2,7 +2,7 @@ import Engine
 import Hummingbird
 import Domain
 
-/// `/api/customers`: create, list, get by id or UUID.
+/// `/api/customers`: create, list, get, change and delete by id or UUID.
 struct CustomerRoutes {
     let service: CustomerService
 
@@ -22,6 +22,21 @@ struct CustomerRoutes {
         group.get("customers/:id") { _, context in
             let customer = try await service.get(try context.parameters.require("id"), actor: try context.actor())
             return Response.json { ResourceJSON.customer(customer, into: &$0) }
+        }
+        group.patch("customers/:id") { request, context in
+            let customer = try await service.update(
+                try context.parameters.require("id"), try await BodyReader.json(request), actor: try context.actor())
+            return Response.json { ResourceJSON.customer(customer, into: &$0) }
+        }
+        group.delete("customers/:id") { request, context in
+            try QueryNames.check(request, ["deleteMonitors"])
+            let flag = request.uri.queryParameters["deleteMonitors"].map(String.init)
+            guard flag == nil || flag == "true" || flag == "false" else {
+                throw APIError(.badRequest, "deleteMonitors must be true or false")
+            }
+            try await service.delete(
+                try context.parameters.require("id"), deleteMonitors: flag == "true", actor: try context.actor())
+            return Response(status: .noContent)
         }
     }
 }

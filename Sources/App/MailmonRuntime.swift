@@ -63,7 +63,8 @@ public struct MailmonRuntime: Sendable {
             monitors: MonitorService(
                 monitors: database, customers: database, policy: MonitorPolicy(library: library), access: AccessPolicy(library: library),
                 admission: admission),
-            customers: CustomerService(customers: database, access: AccessPolicy(library: library), admission: admission), runner: runner,
+            customers: CustomerService(customers: database, monitors: database, access: AccessPolicy(library: library), admission: admission),
+            runner: runner,
             logger: logger, metrics: metrics,
             exposition: PrometheusExposition(
                 readings: database, library: library, perMonitor: perMonitorMetrics, registry: metricsRegistry),

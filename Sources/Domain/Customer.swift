@@ -69,6 +69,11 @@ public enum StoreError: Error, Sendable, Equatable {
 
 public protocol CustomerRepository: Sendable {
     func insertCustomer(_ customer: NewCustomer, audit: AuditRecord?) async throws -> Customer
+    /// Writes the customer's changeable fields (name, email, country codes, threshold); nil when it is gone.
+    func updateCustomer(_ customer: Customer, at: Date, audit: AuditRecord?) async throws -> Customer?
+    /// Deletes the customer with everything of it: its monitors (and their history), its alert
+    /// channels and its tokens. False when it is gone.
+    func deleteCustomer(id: Int64, audit: AuditRecord?) async throws -> Bool
     func customer(id: Int64) async throws -> Customer?
     /// The customer with this publicId in `organizationId` (publicIds are unique per organization);
     /// nil organization: the first in any (a global supporter's read).

@@ -77,6 +77,9 @@ struct PolicyOwnershipAPITests {
                 .replacingOccurrences(
                     of: #"assert(M.decide { action = "acknowledge_incident", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)"#,
                     with: #"assert(M.decide { action = "acknowledge_incident", actor = readonly, target = { organizationId = 1, customerId = 5 } } == nil)"#)
+                .replacingOccurrences(
+                    of: #"assert(M.decide { action = "update_customer", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)"#,
+                    with: #"assert(M.decide { action = "update_customer", actor = readonly, target = { organizationId = 1, customerId = 5 } } == nil)"#)
             }
             let reloaded = try await client.call(.post, "/api/admin/scripts/reload", token: fixture.admin)
             #expect(reloaded.status == .ok, "\(reloaded.body)")

@@ -5,6 +5,9 @@
 --                 channel's URL in clear; when refused, the host masks them)
 --                 | "acknowledge_incident" (of a monitor of target.customerId)
 --                 | "read_audit_log" (the organization's audit log: who changed what)
+--                 | "update_customer" | "delete_customer" (for delete_customer, input.monitorCount is how
+--                 many monitors the customer has and input.deleteMonitors whether the request asks to
+--                 delete them with it)
 --                 | "list_tokens" | "create_token" | "revoke_token" (API tokens; input.route is
 --                 "organization" or "customer", the two token routes; for create_token input.token is
 --                 { role, customerId } of the token asked for, for revoke_token the target is the token's)
@@ -16,7 +19,7 @@
 local access = require "lib/access"
 
 local M = {
-  version = "1.6.0",
+  version = "1.7.0",
   description = "Access to monitors, customers, incidents, alert channels, checks on demand, API tokens and the audit log",
 }
 
@@ -92,6 +95,18 @@ function M.decide(input)
     return nil
   elseif action == "list_tokens" or action == "create_token" or action == "revoke_token" then
     return tokens(action, input, actor, target)
+  elseif action == "update_customer" then
+    -- Whoever may change the customer's monitors may change the customer (a scoped token its own).
+    return access.write_forbidden(actor, target.customerId)
+  elseif action == "delete_customer" then
+    if actor.role ~= "admin" or actor.customerId ~= nil or actor.globalSupporter then
+      return reject(403, "Forbidden: only an organization's admins delete customers")
+    end
+    if (input.monitorCount or 0) > 0 and not input.deleteMonitors then
+      return reject(409, "the customer has " .. input.monitorCount .. " monitor(s): delete them first, "
+        .. "or send deleteMonitors=true to delete them (and their history) with it")
+    end
+    return nil
   elseif action == "read_audit_log" then
     -- Who changed what across the organization: its admins', not a customer's token's.
     if actor.role ~= "admin" or actor.customerId ~= nil or actor.globalSupporter then
@@ -156,6 +171,13 @@ function M.selftest()
   assert(M.decide { action = "list_tokens", route = "customer", actor = readonly, target = { organizationId = 1, customerId = 5 } } == nil)
   assert(M.decide { action = "list_tokens", route = "customer", actor = supporter, target = { organizationId = 2 } }.reject.status == 403)
   assert(M.decide { action = "read_audit_log", actor = admin, target = { organizationId = 1 } } == nil)
+  assert(M.decide { action = "update_customer", actor = member, target = { organizationId = 1, customerId = 5 } } == nil)
+  assert(M.decide { action = "update_customer", actor = readonly, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
+  assert(M.decide { action = "update_customer", actor = scoped, target = { organizationId = 1, customerId = 6 } }.reject.status == 403)
+  assert(M.decide { action = "delete_customer", actor = member, target = { organizationId = 1, customerId = 5 } }.reject.status == 403)
+  assert(M.decide { action = "delete_customer", actor = admin, target = { organizationId = 1, customerId = 5 }, monitorCount = 2 }.reject.status == 409)
+  assert(M.decide { action = "delete_customer", actor = admin, target = { organizationId = 1, customerId = 5 }, monitorCount = 2,
+    deleteMonitors = true } == nil)
   assert(M.decide { action = "read_audit_log", actor = member, target = { organizationId = 1 } }.reject.status == 403)
   assert(M.decide { action = "read_audit_log", actor = { role = "admin", organizationId = 1, customerId = 5 },
     target = { organizationId = 1, customerId = 5 } }.reject.status == 403)

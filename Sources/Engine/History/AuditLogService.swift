@@ -31,7 +31,8 @@ public struct AuditLogService: Sendable {
     public static let targetTypes: Set<String> = ["monitor", "customer", "token", "channel", "incident", "scripts"]
     /// Every action the log records (`AuditRecord.action`).
     public static let actions: Set<String> = [
-        "monitor.create", "monitor.update", "monitor.delete", "customer.create", "token.create", "token.revoke", "channel.create",
+        "monitor.create", "monitor.update", "monitor.delete", "customer.create", "customer.update", "customer.delete", "token.create",
+        "token.revoke", "channel.create",
         "channel.delete", "incident.acknowledge", "scripts.reload",
     ]
 

@@ -5,11 +5,17 @@ public import Domain
 /// Customers: enough to use the product without touching the database.
 public struct CustomerService: Sendable {
     let customers: any CustomerRepository
+    /// For how many monitors a customer to delete has (nil: none counted).
+    let monitors: (any MonitorRepository)?
     let access: AccessPolicy
     /// Creates take their turn here (shared with `MonitorService`).
     let admission: WriteAdmission
 
-    public init(customers: any CustomerRepository, access: AccessPolicy, admission: WriteAdmission = WriteAdmission()) {
+    public init(
+        customers: any CustomerRepository, monitors: (any MonitorRepository)? = nil, access: AccessPolicy,
+        admission: WriteAdmission = WriteAdmission()
+    ) {
+        self.monitors = monitors
         self.customers = customers
         self.access = access
         self.admission = admission
@@ -22,16 +28,7 @@ public struct CustomerService: Sendable {
     public func create(_ body: LuaValue, actor: Principal) async throws -> Customer {
         let version = try await access.require(.createCustomer, actor: actor)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
-        // Blank is spaces only (as lib/monitor_rules has it for monitors); control characters are refused below.
-        guard let name = table["name"].stringValue, !name.unicodeScalars.allSatisfy({ $0 == " " }), name.unicodeScalars.count <= 200 else {
-            throw DomainError.badRequest("name is required: a string of 1-200 characters", field: "name")
-        }
-        guard !Validators.hasControlCharacter(name) else { throw DomainError.badRequest("name must not contain control characters", field: "name") }
-        var email: String?
-        if !table["email"].isNil {
-            guard let text = table["email"].stringValue, Validators.isEmail(text) else { throw DomainError.badRequest("email is not a valid address") }
-            email = text
-        }
+        let fields = try Self.fields(table, current: nil)
         var publicId = UUID()
         if !table["publicId"].isNil {
             guard let text = table["publicId"].stringValue, let uuid = UUID(text: text) else {
@@ -39,21 +36,7 @@ public struct CustomerService: Sendable {
             }
             publicId = uuid
         }
-        var codes: [String] = []
-        if !table["allowedCheckCountryCodes"].isNil {
-            try RequestShape.check(table["allowedCheckCountryCodes"], .stringArray, "allowedCheckCountryCodes")
-            for code in table["allowedCheckCountryCodes"].tableValue?.array.compactMap(\.stringValue) ?? [] {
-                guard Validators.isCountryCode(code) else { throw DomainError.badRequest("\(code) is not an ISO 3166 alpha-2 country code") }
-                if !codes.contains(code.uppercased()) { codes.append(code.uppercased()) }
-            }
-        }
-        var threshold = 1
-        if !table["alertLocationThresholdCount"].isNil {
-            guard let value = table["alertLocationThresholdCount"].integerValue, (1...1000).contains(value) else {
-                throw DomainError.badRequest("alertLocationThresholdCount must be an integer 1-1000")
-            }
-            threshold = Int(value)
-        }
+        let (name, email, codes, threshold) = (fields.name, fields.email, fields.codes, fields.threshold)
         do {
             let customer = NewCustomer(
                 publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
@@ -64,6 +47,100 @@ public struct CustomerService: Sendable {
             return try await admission.admit { try await customers.insertCustomer(customer, audit: audit) }
         } catch StoreError.conflict(let message) {
             throw DomainError.conflict(message)
+        }
+    }
+
+    /// The changeable fields of a create or PATCH body; a PATCH leaves out what it does not change
+    /// (`current`), and null clears the e-mail and the country codes.
+    struct Fields {
+        var name: String
+        var email: String?
+        var codes: [String]
+        var threshold: Int
+    }
+
+    static func fields(_ table: LuaTable, current: Customer?) throws -> Fields {
+        var fields = Fields(
+            name: current?.name ?? "", email: current?.email, codes: current?.allowedCheckCountryCodes ?? [],
+            threshold: current?.alertLocationThresholdCount ?? 1)
+        if current == nil || !table["name"].isNil {
+            // Blank is spaces only (as lib/monitor_rules has it for monitors); control characters are refused below.
+            guard let name = table["name"].stringValue, !name.unicodeScalars.allSatisfy({ $0 == " " }), name.unicodeScalars.count <= 200 else {
+                throw DomainError.badRequest("name is required: a string of 1-200 characters", field: "name")
+            }
+            guard !Validators.hasControlCharacter(name) else { throw DomainError.badRequest("name must not contain control characters", field: "name") }
+            fields.name = name
+        }
+        if table.fields.keys.contains("email") {
+            if table["email"].isNil {
+                fields.email = nil
+            } else {
+                guard let text = table["email"].stringValue, Validators.isEmail(text) else { throw DomainError.badRequest("email is not a valid address") }
+                fields.email = text
+            }
+        }
+        if table.fields.keys.contains("allowedCheckCountryCodes") {
+            fields.codes = []
+            if !table["allowedCheckCountryCodes"].isNil {
+                try RequestShape.check(table["allowedCheckCountryCodes"], .stringArray, "allowedCheckCountryCodes")
+                for code in table["allowedCheckCountryCodes"].tableValue?.array.compactMap(\.stringValue) ?? [] {
+                    guard Validators.isCountryCode(code) else { throw DomainError.badRequest("\(code) is not an ISO 3166 alpha-2 country code") }
+                    if !fields.codes.contains(code.uppercased()) { fields.codes.append(code.uppercased()) }
+                }
+            }
+        }
+        if !table["alertLocationThresholdCount"].isNil {
+            guard let value = table["alertLocationThresholdCount"].integerValue, (1...1000).contains(value) else {
+                throw DomainError.badRequest("alertLocationThresholdCount must be an integer 1-1000")
+            }
+            fields.threshold = Int(value)
+        }
+        return fields
+    }
+
+    /// `PATCH /api/customers/:id`: any of name, email, allowedCheckCountryCodes, alertLocationThresholdCount
+    /// (`policies/access` `update_customer`); the publicId stays.
+    public func update(_ identifier: String, _ request: JSONRequestBody, actor: Principal) async throws -> Customer {
+        let body = try request.jsonObject()
+        guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
+        let current = try await get(identifier, actor: actor)
+        let version = try await access.require(.updateCustomer, actor: actor, organizationId: current.organizationId, customerId: current.id)
+        if !table["publicId"].isNil, table["publicId"].stringValue.flatMap(UUID.init(text:)) != current.publicId {
+            throw DomainError.badRequest("publicId cannot be changed", field: "publicId")
+        }
+        let fields = try Self.fields(table, current: current)
+        var changed = current
+        changed.name = fields.name
+        changed.email = fields.email
+        changed.allowedCheckCountryCodes = fields.codes
+        changed.alertLocationThresholdCount = fields.threshold
+        var names: [String] = []
+        if changed.name != current.name { names.append("name") }
+        if changed.email != current.email { names.append("email") }
+        if changed.allowedCheckCountryCodes != current.allowedCheckCountryCodes { names.append("allowedCheckCountryCodes") }
+        if changed.alertLocationThresholdCount != current.alertLocationThresholdCount { names.append("alertLocationThresholdCount") }
+        let audit = AuditRecord(
+            actor, action: "customer.update", targetType: "customer", targetId: current.publicId.lowercasedString, customerId: current.id,
+            policyVersion: version, changes: names)
+        guard let updated = try await admission.admit({ try await customers.updateCustomer(changed, at: Date(), audit: audit) }) else {
+            throw DomainError.notFound("Customer not found")
+        }
+        return updated
+    }
+
+    /// `DELETE /api/customers/:id[?deleteMonitors=true]`: who may, and whether a customer with monitors
+    /// may go (and take them along), is `policies/access` `delete_customer`.
+    public func delete(_ identifier: String, deleteMonitors: Bool, actor: Principal) async throws {
+        let current = try await get(identifier, actor: actor)
+        let count = try await monitors?.countMonitors(customerId: current.id) ?? 0
+        let version = try await access.require(
+            .deleteCustomer, actor: actor, organizationId: current.organizationId, customerId: current.id,
+            extra: ["monitorCount": .integer(Int64(count)), "deleteMonitors": .boolean(deleteMonitors)])
+        let audit = AuditRecord(
+            actor, action: "customer.delete", targetType: "customer", targetId: current.publicId.lowercasedString, customerId: current.id,
+            policyVersion: version, changes: count > 0 ? ["monitors"] : [])
+        guard try await admission.admit({ try await customers.deleteCustomer(id: current.id, audit: audit) }) else {
+            throw DomainError.notFound("Customer not found")
         }
     }
 

@@ -26,6 +26,10 @@ public struct AccessPolicy: Sendable {
         case acknowledgeIncident = "acknowledge_incident"
         /// Reading the organization's audit log.
         case readAuditLog = "read_audit_log"
+        /// Changing a customer's name, e-mail, country codes or threshold.
+        case updateCustomer = "update_customer"
+        /// Deleting a customer; `extra`: `monitorCount` and `deleteMonitors` (the request asks to take its monitors along).
+        case deleteCustomer = "delete_customer"
     }
 
     let library: ScriptLibrary

@@ -25,6 +25,33 @@ extension AppDatabase: CustomerRepository {
         }
     }
 
+    public func updateCustomer(_ customer: Customer, at date: Date, audit: AuditRecord?) async throws -> Customer? {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE customer SET name = ?, email = ?, allowedCheckCountryCodes = ?, alertLocationThresholdCount = ?,
+                      updatedAt = MAX(?, updatedAt + 1) WHERE id = ?
+                    """,
+                arguments: [
+                    customer.name, customer.email, CountryCodeColumn.encode(customer.allowedCheckCountryCodes),
+                    customer.alertLocationThresholdCount, StoredTime.milliseconds(date), customer.id,
+                ])
+            guard db.changesCount == 1 else { return nil }
+            if let audit { try Self.record(audit, in: db) }
+            return try Self.customer(db, id: customer.id)
+        }
+    }
+
+    public func deleteCustomer(id: Int64, audit: AuditRecord?) async throws -> Bool {
+        try await pool.write { db in
+            // Monitors, their history, channels and scoped tokens go by the foreign keys' cascades.
+            try db.execute(sql: "DELETE FROM customer WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { return false }
+            if let audit { try Self.record(audit, in: db) }
+            return true
+        }
+    }
+
     public func customer(id: Int64) async throws -> Customer? {
         try await pointRead { db in try Self.customer(db, id: id) }
     }
