@@ -246,7 +246,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifiersTests",
-            dependencies: ["Notifiers", "MailmonTestSupport"],
+            dependencies: ["Notifiers", "Domain", "MailmonTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `mailmon` executable as a separate process (signals, restarts).

@@ -2,7 +2,7 @@ import Engine
 import Hummingbird
 import Domain
 
-/// `/api/alert-channels`: the webhook and Slack receivers alerts go to.
+/// `/api/alert-channels`: the HTTP receivers alerts go to (webhook, Slack, Teams, Discord, Telegram, ntfy), and a test send.
 struct AlertChannelRoutes {
     let service: AlertChannelService
 
@@ -18,6 +18,15 @@ struct AlertChannelRoutes {
                     json.key("items")
                     json.array(channels) { json, channel in Self.write(channel, into: &json) }
                     json.field("total", channels.count)
+                }
+            }
+        }
+        group.post("alert-channels/:id/test") { _, context in
+            let outcome = try await service.test(try context.parameters.require("id"), actor: try context.actor())
+            return Response.json { json in
+                json.object { json in
+                    json.field("sent", outcome.sent)
+                    json.field("error", outcome.error)
                 }
             }
         }

@@ -1,7 +1,10 @@
 public import Foundation
 
 public enum AlertChannelType: String, Sendable, Hashable, Codable, CaseIterable {
-    case email, sms, webhook, slack
+    case email, sms, webhook, slack, teams, discord, telegram, ntfy
+
+    /// The types an alert channel (`/api/alert-channels`) may have: an HTTP endpoint each.
+    public static let httpChannels: [AlertChannelType] = [.webhook, .slack, .teams, .discord, .telegram, .ntfy]
 }
 
 /// One delivery attempt: the alert history.

@@ -20,7 +20,7 @@ public struct AlertSenders: Sendable {
     }
 
     /// E-mail through the relay when one is configured, SMS through the gateway when one
-    /// is configured, webhooks and Slack always.
+    /// is configured, the HTTP channels (webhook, Slack, Teams, Discord, Telegram, ntfy) always.
     public static func configured(smtp: SmtpRelay?, sms: SmsGateway?) throws -> AlertSenders {
         var senders = AlertSenders()
         if let smtp {
@@ -28,8 +28,7 @@ public struct AlertSenders: Sendable {
             senders.longestSendSeconds = max(httpTimeoutSeconds, smtp.timeoutSeconds)
         }
         if let sms { senders[.sms] = SmsSender(gateway: sms) }
-        senders[.webhook] = WebhookSender(slack: false)
-        senders[.slack] = WebhookSender(slack: true)
+        for type in AlertChannelType.httpChannels { senders[type] = HTTPChannelSender(type: type) }
         return senders
     }
 }

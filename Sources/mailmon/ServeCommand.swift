@@ -226,7 +226,9 @@ struct ServerOptions: ParsableArguments {
         let settings = resolvedWorkerSettings(file)
         let operations = runtime.operations(
             runsWorker: runsWorker, maxLateness: settings.readyLatenessSeconds, metricsToken: try resolvedMetricsToken(file))
-        var dependencies = APIDependencies(runtime: runtime, settings: settings, operations: operations)
+        var dependencies = APIDependencies(
+            runtime: runtime, settings: settings, operations: operations,
+            senders: try AlertSenders.configured(smtp: try resolvedSmtp(file), sms: try resolvedSms(file)))
         dependencies.authFailures = AuthFailureLimiter(settings: try resolvedAuthFailures(file))
         return Application(
             router: buildRouter(dependencies),

@@ -1,19 +1,52 @@
 public import Foundation
 public import LuaHost
 public import Domain
+public import Notifiers
 
-/// Webhook and Slack receivers of an organization (or of one customer): listed by
-/// anyone who may read, added and removed by writers; a customer-scoped token
-/// sees and manages only its customer's channels.
+/// The HTTP receivers of an organization (or of one customer) - webhooks, Slack, Teams, Discord,
+/// Telegram, ntfy: listed by anyone who may read, added, removed and test-sent by writers; a
+/// customer-scoped token sees and manages only its customer's channels.
 public struct AlertChannelService: Sendable {
     let channels: any AlertRepository
     let customers: any CustomerRepository
     let access: AccessPolicy
+    /// What sends a test message (nil: a test says this process cannot send).
+    let senders: AlertSenders?
 
-    public init(channels: any AlertRepository, customers: any CustomerRepository, access: AccessPolicy) {
+    public init(channels: any AlertRepository, customers: any CustomerRepository, access: AccessPolicy, senders: AlertSenders? = nil) {
         self.channels = channels
         self.customers = customers
         self.access = access
+        self.senders = senders
+    }
+
+    /// What a test message did.
+    public struct TestSend: Sendable {
+        public var sent: Bool
+        public var error: String?
+    }
+
+    /// Sends a test message on the channel now, as an alert would go (no outbox, no retry).
+    public func test(_ id: String, actor: Principal) async throws -> TestSend {
+        guard let number = Int64(id), number > 0 else { throw DomainError.badRequest("invalid alert channel id") }
+        guard let channel = try await list(actor: actor).first(where: { $0.id == number }) else {
+            throw DomainError.notFound("Alert channel not found")
+        }
+        try await access.require(.changeChannel, actor: actor, organizationId: channel.organizationId, customerId: channel.customerId)
+        guard let sender = senders?[channel.type] else {
+            return TestSend(sent: false, error: "this process sends no \(channel.type.rawValue) messages")
+        }
+        let delivery = PendingDelivery(
+            id: 0, incidentId: 0, type: channel.type.rawValue, channelName: channel.name, recipient: channel.url,
+            subject: "[mailmon] TEST: \(channel.name)",
+            body: "A test message from mailmon for the alert channel \(channel.name): alerts will arrive here like this.", attempts: 0,
+            nextAttemptAt: Date())
+        do {
+            try await sender.send(delivery)
+            return TestSend(sent: true, error: nil)
+        } catch {
+            return TestSend(sent: false, error: String(String(describing: error).prefix(500)))
+        }
     }
 
     public func create(_ request: JSONRequestBody, actor: Principal) async throws -> AlertChannel {
@@ -24,14 +57,20 @@ public struct AlertChannelService: Sendable {
         // The role first (before anything is looked up), on the actor's own scope.
         var version = try await access.require(.changeChannel, actor: actor, organizationId: actor.organizationId, customerId: actor.customerId)
         guard let table = body.tableValue, table.array.isEmpty else { throw DomainError.badRequest("the body must be a JSON object") }
-        guard let typeText = table["type"].stringValue, let type = AlertChannelType(rawValue: typeText), type == .webhook || type == .slack
-        else { throw DomainError.badRequest("type must be webhook or slack") }
+        guard let typeText = table["type"].stringValue, let type = AlertChannelType(rawValue: typeText),
+            AlertChannelType.httpChannels.contains(type)
+        else {
+            throw DomainError.badRequest("type must be one of \(AlertChannelType.httpChannels.map(\.rawValue).joined(separator: ", "))")
+        }
         guard let name = table["name"].stringValue, (1...100).contains(name.count), !Validators.hasControlCharacter(name) else {
             throw DomainError.badRequest("name is required: a string of 1-100 characters without control characters", field: "name")
         }
         guard let url = table["url"].stringValue, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host?.isEmpty == false
         else { throw DomainError.badRequest("url must be an http or https URL") }
+        if type == .telegram, URLComponents(string: url)?.queryItems?.first(where: { $0.name == "chat_id" })?.value?.isEmpty != false {
+            throw DomainError.badRequest("a telegram url is https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>", field: "url")
+        }
         var customerId = actor.customerId
         if !table["customerId"].isNil {
             guard let identifier = table["customerId"].integerValue.map(String.init) ?? table["customerId"].stringValue else {
