@@ -4,7 +4,7 @@
 -- input.check      the check's own table: mailmon.check[input.check.protocol](input.check) re-runs it
 -- input.result     this check: ok, category, message, timings, messageCount, certificate{daysUntilExpiry, notAfter, …}
 -- input.history    earlier results, newest first: { ok, category, message, checkedAt, messageCount }
--- input.incidents  open incidents: { id, type, startedAt, message }
+-- input.incidents  open incidents: { id, type, startedAt, message, acknowledgedAt, acknowledgedBy }
 -- input.channels   the organization's and customer's webhooks: { id, type = "webhook"|"slack", name, url }
 -- input.settings   { failureThreshold (the customer's alertLocationThresholdCount), certificateWarningDays }
 --
@@ -19,8 +19,8 @@
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.0.1",
-  description = "Default post-check rule: open after N consecutive failures, resolve on success, certificate expiry",
+  version = "1.1.0",
+  description = "Default post-check rule: open after N consecutive failures, resolve after M successes, remind until acknowledged, certificate expiry",
 }
 
 M.decide = alerting.default_decision
@@ -36,6 +36,22 @@ function M.selftest()
   local open = { { id = 7, type = "auth_failed", startedAt = "2026-01-01T00:00:00.000Z" } }
   local back = M.decide { monitor = monitor, result = { ok = true }, history = { failing }, incidents = open, channels = {}, settings = settings }
   assert(back.resolve[1] == 7 and back.alerts[1].incident == 7)
+  -- recoveryThreshold 2: one success keeps the incident open, the second resolves it
+  local patient = { name = "Mail", hostname = "mail.example.com", config = { recoveryThreshold = 2 } }
+  assert(#M.decide { monitor = patient, result = { ok = true }, history = { failing }, incidents = open, channels = {}, settings = settings }.resolve == 0)
+  assert(M.decide { monitor = patient, result = { ok = true }, history = { { ok = true }, failing }, incidents = open, channels = {},
+    settings = settings }.resolve[1] == 7)
+  -- reminderMinutes 30: due when a multiple of 30 minutes passes between two checks, not when acknowledged
+  local reminding = { name = "Mail", hostname = "mail.example.com", notificationEmail = "ops@example.com", config = { reminderMinutes = 30 } }
+  local function at(minute, incidents)
+    return M.decide { monitor = reminding, result = failing, checkedAt = string.format("2026-01-01T%02d:%02d:00.000Z", minute // 60, minute % 60),
+      history = { { ok = false, checkedAt = string.format("2026-01-01T%02d:%02d:00.000Z", (minute - 5) // 60, (minute - 5) % 60) } },
+      incidents = incidents, channels = {}, settings = settings }
+  end
+  assert(#at(25, open).alerts == 0 and #at(30, open).alerts == 1 and #at(35, open).alerts == 0 and #at(62, open).alerts == 1)
+  assert(at(30, open).alerts[1].subject:find("STILL DOWN", 1, true))
+  local acknowledged = { { id = 7, type = "auth_failed", startedAt = "2026-01-01T00:00:00.000Z", acknowledgedAt = "2026-01-01T00:10:00.000Z" } }
+  assert(#at(30, acknowledged).alerts == 0)
 end
 
 return M

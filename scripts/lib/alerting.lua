@@ -1,6 +1,6 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.0.1",
+  version = "1.1.0",
   description = "Incident and alert helpers for post-check hooks",
 }
 
@@ -15,6 +15,40 @@ function M.consecutive_failures(input)
     count = count + 1
   end
   return count
+end
+
+--- Successes in a row, this result included.
+function M.consecutive_successes(input)
+  if not input.result.ok then return 0 end
+  local count = 1
+  for _, previous in ipairs(input.history or {}) do
+    if not previous.ok then break end
+    count = count + 1
+  end
+  return count
+end
+
+--- Seconds since 1970 of the host's timestamps (2026-02-26T12:00:00.000Z), or nil.
+function M.epoch_seconds(timestamp)
+  local y, mo, d, h, mi, s = tostring(timestamp):match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)")
+  if not y then return nil end
+  y, mo, d = tonumber(y), tonumber(mo), tonumber(d)
+  if mo <= 2 then y = y - 1 end
+  local era = y // 400
+  local yoe = y - era * 400
+  local doy = (153 * ((mo + 9) % 12) + 2) // 5 + d - 1
+  local days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+  return days * 86400 + tonumber(h) * 3600 + tonumber(mi) * 60 + tonumber(s)
+end
+
+--- Whether a reminder for an incident open since `started` is due at this check: a multiple of the
+-- period passed between the previous check and this one. Stateless, so a restart never repeats one.
+function M.reminder_due(input, started, minutes)
+  local previous = input.history and input.history[1]
+  local now, before, since = M.epoch_seconds(input.checkedAt), previous and M.epoch_seconds(previous.checkedAt), M.epoch_seconds(started)
+  if not (now and before and since and minutes and minutes > 0) then return false end
+  local period = minutes * 60
+  return now - since >= period and (now - since) // period > (before - since) // period
 end
 
 --- Open incidents split into availability ("down") ones and the certificate one.
@@ -51,7 +85,24 @@ function M.default_decision(input)
   local monitor, result = input.monitor, input.result
   local down, certificate = M.split_incidents(input.incidents)
   local label = monitor.name .. " (" .. monitor.hostname .. ")"
-  if result.ok then
+  local config = monitor.config or {}
+  -- Successes in a row that close an incident (monitor config recoveryThreshold, default 1).
+  local recovery = math.tointeger(config.recoveryThreshold) or 1
+  -- Reachable again, but not yet long enough: the incident stays open, without an alert.
+  local holding = result.ok and #down > 0 and M.consecutive_successes(input) < recovery
+  if not result.ok and #down > 0 then
+    -- Still down: a reminder every reminderMinutes (monitor config) until someone acknowledges it.
+    local minutes = math.tointeger(config.reminderMinutes)
+    for _, incident in ipairs(down) do
+      if minutes and not incident.acknowledgedAt and M.reminder_due(input, incident.startedAt, minutes) then
+        append(decision.alerts, M.recipients(input, "[mailmon] STILL DOWN: " .. label .. ": " .. incident.type,
+          monitor.name .. " has been failing since " .. incident.startedAt .. " (" .. incident.type .. ")"
+            .. (result.message and (": " .. result.message) or "") .. ". Acknowledge the incident to stop these reminders.",
+          incident.id))
+      end
+    end
+  end
+  if result.ok and not holding then
     for _, incident in ipairs(down) do
       decision.resolve[#decision.resolve + 1] = incident.id
       append(decision.alerts, M.recipients(input, "[mailmon] RESOLVED: " .. label,

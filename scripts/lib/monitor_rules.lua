@@ -95,14 +95,17 @@ end
 
 -- The config keys the worker reads; any other key is refused rather than stored unread
 -- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
-local config_keys = { "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth" }
+local config_keys = {
+  "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth", "recoveryThreshold", "reminderMinutes",
+}
 local tls_option_keys = { "rejectUnauthorized" }
 -- The JSON type of each key (the host has already refused arrays where an object belongs).
 local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
-  tlsOptions = "table", auth = "table",
+  tlsOptions = "table", auth = "table", recoveryThreshold = "number", reminderMinutes = "number",
 }
-local type_names = { string = "a string", boolean = "a boolean", table = "an object" }
+local type_limits = { recoveryThreshold = { 1, 10 }, reminderMinutes = { 5, 10080 } }
+local type_names = { string = "a string", boolean = "a boolean", table = "an object", number = "an integer" }
 
 local function key_set(keys)
   local set = {}
@@ -267,6 +270,16 @@ function M.config(value, field)
   if not M.absent(c.tlsOptions) then
     local reject_unauthorized = c.tlsOptions.rejectUnauthorized
     config.tlsOptions = { rejectUnauthorized = M.absent(reject_unauthorized) or reject_unauthorized }
+  end
+  -- The post-check rule's settings: successes in a row that close an incident, minutes between reminders.
+  for key, limits in pairs(type_limits) do
+    local value = c[key]
+    if not M.absent(value) then
+      if math.type(value) ~= "integer" or value < limits[1] or value > limits[2] then
+        return nil, string.format("%s.%s must be an integer from %d to %d", field, key, limits[1], limits[2])
+      end
+      config[key] = value
+    end
   end
   if not M.absent(c.auth) then
     local auth, problem = M.auth(c.auth, field .. ".auth")

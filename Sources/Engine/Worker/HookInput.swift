@@ -55,6 +55,8 @@ public struct HookInput: Sendable {
             "id": .integer(incident.id), "type": .string(incident.type), "startedAt": .string(Timestamp.format(incident.startedAt)),
         ]
         if let message = incident.message { fields["message"] = .string(message) }
+        if let acknowledged = incident.acknowledgedAt { fields["acknowledgedAt"] = .string(Timestamp.format(acknowledged)) }
+        if let by = incident.acknowledgedBy { fields["acknowledgedBy"] = .string(by) }
         return .table(LuaTable(fields: fields))
     }
 

@@ -1,0 +1,74 @@
+import App
+import Domain
+import Engine
+import Foundation
+import LuaHost
+import MailmonTestSupport
+import Notifiers
+import SQLiteStore
+import Testing
+
+/// The default rule's on-call settings against a real Dovecot, stopped and started: a reminder
+/// every `reminderMinutes` while an incident is open and unacknowledged, and `recoveryThreshold`
+/// successes in a row before it resolves. The schedule runs on a manual clock (the rule is about minutes).
+@Suite("Worker: reminders until acknowledged, recovery after M successes")
+struct ReminderAndRecoveryTests {
+    @Test("reminders every 15 minutes stop when the incident is acknowledged; two successes resolve it, one does not")
+    func remindersAndRecovery() async throws {
+        let dovecot = try DovecotServer.start()
+        defer { dovecot.stop() }
+        let f = try await WorkerFixture.make(threshold: 1)
+        let monitor = try await f.runtime.monitors.create(.table(LuaTable(fields: [
+            "customerId": .integer(f.customer.id), "name": "Mailbox", "hostname": "127.0.0.1", "port": .integer(Int64(dovecot.ports.imap)),
+            "checkInterval": 5, "timeoutSeconds": 5, "notificationEmail": "ops@example.com",
+            "imapPopConfig": ["protocol": "imap", "user": "alice", "password": "secret", "reminderMinutes": 15, "recoveryThreshold": 2],
+        ])), actor: f.admin)
+        let scheduler = f.scheduler
+        #expect(try await scheduler.scheduleNew() == 1)
+        dovecot.stop()
+        f.clock.advance(5)
+        var checks = try await scheduler.runDue()
+        let incident = try #require(checks.first?.opened.first)
+        #expect(checks.first?.deliveriesQueued == 1, "the DOWN alert")
+
+        // Checks every 5 minutes: a reminder when 15 and 30 minutes have passed, none in between.
+        var reminders: [Int] = []
+        for step in 1...6 {
+            f.clock.advance(300)
+            checks = try await scheduler.runDue()
+            if checks.first?.deliveriesQueued == 1 { reminders.append(step * 5) }
+        }
+        #expect(reminders == [15, 30], "\(reminders)")
+
+        // Acknowledged: no more reminders.
+        _ = try await f.runtime.database.acknowledgeIncident(id: incident.id, at: f.clock.now(), by: "alice")
+        for _ in 1...4 {
+            f.clock.advance(300)
+            checks = try await scheduler.runDue()
+            #expect(checks.first?.deliveriesQueued == 0)
+        }
+
+        // Back: the first success keeps the incident open, the second resolves it (with its RESOLVED alert).
+        try dovecot.start()
+        f.clock.advance(300)
+        checks = try await scheduler.runDue()
+        #expect(checks.first?.check.result.ok == true && checks.first?.resolved.isEmpty == true && checks.first?.deliveriesQueued == 0)
+        f.clock.advance(300)
+        checks = try await scheduler.runDue()
+        #expect(checks.first?.resolved.first?.id == incident.id && checks.first?.deliveriesQueued == 1)
+        _ = monitor
+    }
+
+    @Test("the policy refuses settings out of range")
+    func validation() async throws {
+        let f = try await WorkerFixture.make()
+        for (key, value) in [("reminderMinutes", 1), ("recoveryThreshold", 0), ("recoveryThreshold", 11)] {
+            await #expect(throws: (any Error).self, "\(key) \(value)") {
+                _ = try await f.runtime.monitors.create(.table(LuaTable(fields: [
+                    "customerId": .integer(f.customer.id), "name": "M", "hostname": "127.0.0.1",
+                    "imapPopConfig": .table(LuaTable(fields: ["protocol": "imap", key: .integer(Int64(value))])),
+                ])), actor: f.admin)
+            }
+        }
+    }
+}
