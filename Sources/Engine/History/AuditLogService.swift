@@ -67,14 +67,7 @@ public struct AuditLogService: Sendable {
             query.targetId = UUID(text: target)?.lowercasedString ?? target
         }
         if let customer = filters.customer {
-            guard let identifier = CustomerLookup.identifier(.string(customer)) else {
-                throw DomainError.badRequest("customerId must be a numeric id or a UUID", field: "customerId")
-            }
-            // Another organization's customer, like an unknown one, has no entries here.
-            guard let found = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId),
-                found.organizationId == actor.organizationId
-            else { throw DomainError.notFound("Customer not found") }
-            query.customerId = found.id
+            query.customerId = try await CustomerLookup.filter(customer, in: customers, organizationId: actor.organizationId).id
         }
         if let token = filters.tokenId {
             guard let number = Int64(token), (1...999_999_999_999_999_999).contains(number) else {

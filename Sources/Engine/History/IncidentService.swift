@@ -49,14 +49,7 @@ public struct IncidentService: Sendable {
             query.status = parsed
         }
         if let customer {
-            guard let identifier = CustomerLookup.identifier(.string(customer)) else {
-                throw DomainError.badRequest("customerId must be a numeric id or a UUID", field: "customerId")
-            }
-            // Another organization's customer, like an unknown one.
-            guard let found = try await CustomerLookup.find(identifier, in: customers, organizationId: actor.organizationId),
-                found.organizationId == actor.organizationId
-            else { throw DomainError.notFound("Customer not found") }
-            query.customerId = found.id
+            query.customerId = try await CustomerLookup.filter(customer, in: customers, organizationId: actor.organizationId).id
         }
         if let monitor {
             guard let uuid = UUID(text: monitor) else {

@@ -206,6 +206,17 @@ public enum CustomerLookup {
         }
     }
 
+    /// The customer a `customerId` query filter names: 400 for a malformed one, 404 when it names no
+    /// customer of the organization (another organization's is unknown here too).
+    public static func filter(_ text: String, in customers: any CustomerRepository, organizationId: Int64) async throws -> Customer {
+        guard let identifier = identifier(.string(text)) else {
+            throw DomainError.badRequest("customerId must be a numeric id or a UUID", field: "customerId")
+        }
+        guard let found = try await find(identifier, in: customers, organizationId: organizationId), found.organizationId == organizationId
+        else { throw DomainError.notFound("Customer not found") }
+        return found
+    }
+
     /// `organizationId`: where a publicId is looked up (publicIds are unique per organization); nil for any.
     public static func find(_ identifier: String, in customers: any CustomerRepository, organizationId: Int64?) async throws -> Customer? {
         guard let parsed = Self.identifier(.string(identifier)) else { throw DomainError.badRequest(invalidIdentifier) }

@@ -47,6 +47,17 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
                 current += bytes
             }
         }
+        /// `AUTHENTICATE mechanism` with the response inline (SASL-IR, RFC 4959) or as the next piece, after `+`.
+        func authenticate(_ mechanism: String, _ response: String, inline: Bool) {
+            word("AUTHENTICATE " + mechanism)
+            if inline {
+                word(" " + response)
+            } else {
+                current += Array("\r\n".utf8)
+                pieces.append(current)
+                current = Array(response.utf8)
+            }
+        }
         switch self {
         case .capability: word("CAPABILITY")
         case .startTLS: word("STARTTLS")
@@ -57,23 +68,9 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
             word(" ")
             astring(password)
         case .authenticatePlain(let user, let password, let initialResponse):
-            word("AUTHENTICATE PLAIN")
-            if initialResponse {
-                word(" " + SaslPlain.response(user: user, password: password))
-            } else {
-                current += Array("\r\n".utf8)
-                pieces.append(current)
-                current = Array(SaslPlain.response(user: user, password: password).utf8)
-            }
+            authenticate("PLAIN", SaslPlain.response(user: user, password: password), inline: initialResponse)
         case .authenticateOAuth(let mechanism, let user, let token, let initialResponse):
-            word("AUTHENTICATE " + mechanism.rawValue)
-            if initialResponse {
-                word(" " + mechanism.response(user: user, token: token))
-            } else {
-                current += Array("\r\n".utf8)
-                pieces.append(current)
-                current = Array(mechanism.response(user: user, token: token).utf8)
-            }
+            authenticate(mechanism.rawValue, mechanism.response(user: user, token: token), inline: initialResponse)
         case .select(let mailbox):
             word("SELECT ")
             astring(mailbox)
