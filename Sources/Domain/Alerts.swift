@@ -1,10 +1,15 @@
 public import Foundation
 
 public enum AlertChannelType: String, Sendable, Hashable, Codable, CaseIterable {
-    case email, sms, webhook, slack, teams, discord, telegram, ntfy
+    case email, sms, webhook, slack, teams, discord, telegram, ntfy, pagerduty, opsgenie
 
     /// The types an alert channel (`/api/alert-channels`) may have: an HTTP endpoint each.
-    public static let httpChannels: [AlertChannelType] = [.webhook, .slack, .teams, .discord, .telegram, .ntfy]
+    public static let httpChannels: [AlertChannelType] = [.webhook, .slack, .teams, .discord, .telegram, .ntfy, .pagerduty, .opsgenie]
+}
+
+/// What an alert says about its incident.
+public enum AlertEvent: String, Sendable, Hashable, Codable {
+    case trigger, resolve
 }
 
 /// One delivery attempt: the alert history.
@@ -40,8 +45,15 @@ public struct PendingDelivery: Sendable, Hashable {
     public var body: String
     public var attempts: Int
     public var nextAttemptAt: Date
+    /// `trigger` (an incident opened or still open) or `resolve` (it closed): what on-call services
+    /// (PagerDuty, Opsgenie) do with the alert of the incident.
+    public var event: AlertEvent
 
-    public init(id: Int64, incidentId: Int64, type: String, channelName: String, recipient: String, subject: String, body: String, attempts: Int, nextAttemptAt: Date) {
+    public init(
+        id: Int64, incidentId: Int64, type: String, channelName: String, recipient: String, subject: String, body: String, attempts: Int,
+        nextAttemptAt: Date, event: AlertEvent = .trigger
+    ) {
+        self.event = event
         self.id = id
         self.incidentId = incidentId
         self.type = type

@@ -113,7 +113,12 @@ public struct CheckOutcome: Sendable {
         public var recipient: String
         public var subject: String
         public var body: String
-        public init(incident: IncidentReference, type: String, channelName: String, recipient: String, subject: String, body: String) {
+        public var event: AlertEvent
+        public init(
+            incident: IncidentReference, type: String, channelName: String, recipient: String, subject: String, body: String,
+            event: AlertEvent = .trigger
+        ) {
+            self.event = event
             self.incident = incident
             self.type = type
             self.channelName = channelName

@@ -14,8 +14,20 @@ public enum ChannelPayload {
         public var description: String
     }
 
-    /// Whether the alert reports a recovery (the shipped rule's subjects start `[mailmon] RESOLVED:`).
-    static func isRecovery(_ delivery: PendingDelivery) -> Bool { delivery.subject.contains("RESOLVED") }
+    /// Whether the alert reports a recovery (its event, `resolve`, set by the post-check rule).
+    static func isRecovery(_ delivery: PendingDelivery) -> Bool { delivery.event == .resolve }
+
+    /// The key on-call services deduplicate an incident's alerts by: trigger and resolve name the same.
+    static func dedupKey(_ delivery: PendingDelivery) -> String { "mailmon-incident-\(delivery.incidentId)" }
+
+    /// The URL without its query, and the value of one query item (the channel's key).
+    static func split(_ url: String, key: String) throws -> (base: URLComponents, value: String) {
+        guard var components = URLComponents(string: url), let value = components.queryItems?.first(where: { $0.name == key })?.value,
+            !value.isEmpty
+        else { throw Unusable(description: "the channel's URL needs ?\(key)=") }
+        components.queryItems = nil
+        return (components, value)
+    }
 
     public static func request(_ type: AlertChannelType, for delivery: PendingDelivery, at date: Date) throws -> ChannelRequest {
         let json = ["Content-Type": "application/json"]
@@ -68,6 +80,37 @@ public enum ChannelPayload {
                     "Tags": recovery ? "white_check_mark" : "rotating_light",
                 ],
                 body: Array(delivery.body.utf8))
+        case .pagerduty:
+            // Events API v2: https://events.pagerduty.com/v2/enqueue?routing_key=<integration key>. A resolve
+            // closes the PagerDuty incident the trigger opened (same dedup_key).
+            let (base, key) = try split(delivery.recipient, key: "routing_key")
+            var event: [String: Any] = [
+                "routing_key": key, "event_action": delivery.event.rawValue, "dedup_key": dedupKey(delivery), "client": "mailmon",
+            ]
+            if delivery.event == .trigger {
+                event["payload"] = [
+                    "summary": String(delivery.subject.prefix(1024)), "source": "mailmon",
+                    "severity": delivery.subject.contains("CERTIFICATE") ? "warning" : "critical",
+                    "custom_details": ["text": delivery.body, "channel": delivery.channelName],
+                ] as [String: Any]
+            }
+            return ChannelRequest(url: base.string ?? delivery.recipient, headers: json, body: encode(event))
+        case .opsgenie:
+            // Alert API: https://api.opsgenie.com/v2/alerts?apiKey=<key> (api.eu.opsgenie.com in the EU); the key
+            // goes in the GenieKey header. A resolve closes the alert by its alias.
+            var (base, key) = try split(delivery.recipient, key: "apiKey")
+            let headers = ["Content-Type": "application/json", "Authorization": "GenieKey \(key)"]
+            if delivery.event == .resolve {
+                base.path += "/\(dedupKey(delivery))/close"
+                base.queryItems = [URLQueryItem(name: "identifierType", value: "alias")]
+                return ChannelRequest(
+                    url: base.string ?? delivery.recipient, headers: headers,
+                    body: encode(["source": "mailmon", "note": String(delivery.body.prefix(25_000))]))
+            }
+            return ChannelRequest(url: base.string ?? delivery.recipient, headers: headers, body: encode([
+                "message": String(delivery.subject.prefix(130)), "alias": dedupKey(delivery), "description": String(delivery.body.prefix(15_000)),
+                "source": "mailmon", "priority": delivery.subject.contains("CERTIFICATE") ? "P3" : "P2",
+            ]))
         case .email, .sms:
             throw Unusable(description: "\(type.rawValue) is not an HTTP channel")
         }

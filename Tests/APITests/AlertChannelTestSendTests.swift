@@ -21,6 +21,7 @@ struct AlertChannelTestSendTests {
             let urls: [(String, String)] = [
                 ("webhook", "/hook"), ("slack", "/services/T/B/x"), ("teams", "/workflows/abc"), ("discord", "/api/webhooks/1/tok"),
                 ("telegram", "/bot123:AbC/sendMessage?chat_id=-42"), ("ntfy", "/mailmon-ops"),
+                ("pagerduty", "/v2/enqueue?routing_key=R0UT1NG"), ("opsgenie", "/v2/alerts?apiKey=K3Y"),
             ]
             for (index, (type, path)) in urls.enumerated() {
                 let created = try await client.call(
@@ -39,6 +40,10 @@ struct AlertChannelTestSendTests {
                 case "ntfy":
                     #expect(received.path == "/mailmon-ops" && received.headers["title"] == "[mailmon] TEST: ntfy channel", "\(received)")
                     #expect(received.body.hasPrefix("A test message from mailmon"))
+                case "pagerduty":
+                    #expect(received.path == "/v2/enqueue" && received.body.contains(#""event_action":"trigger""#) && received.body.contains(#""routing_key":"R0UT1NG""#))
+                case "opsgenie":
+                    #expect(received.path == "/v2/alerts" && received.headers["authorization"] == "GenieKey K3Y" && received.body.contains(#""alias":"mailmon-incident-0""#))
                 case "teams":
                     #expect(received.body.contains("application/vnd.microsoft.card.adaptive") && received.body.contains("[mailmon] TEST: teams channel"))
                 case "discord":
@@ -59,7 +64,7 @@ struct AlertChannelTestSendTests {
                 json: #"{"type": "telegram", "name": "t", "url": "https://api.telegram.org/bot1/sendMessage"}"#)
             #expect(noChat.status == .badRequest && (noChat.body["message"] as? String)?.contains("chat_id") == true)
             let unknown = try await client.call(.post, "/api/alert-channels", token: fixture.admin, json: #"{"type": "pigeon", "name": "p", "url": "https://x.example"}"#)
-            #expect((unknown.body["message"] as? String) == "type must be one of webhook, slack, teams, discord, telegram, ntfy")
+            #expect((unknown.body["message"] as? String) == "type must be one of webhook, slack, teams, discord, telegram, ntfy, pagerduty, opsgenie")
         }
         try await receiver.stop()
     }

@@ -71,4 +71,35 @@ struct ReminderAndRecoveryTests {
             }
         }
     }
+
+    @Test("a PagerDuty channel gets a trigger when the incident opens and a resolve with the same dedup key when it closes")
+    func pagerDutyTriggerAndResolve() async throws {
+        let dovecot = try DovecotServer.start()
+        defer { dovecot.stop() }
+        let receiver = try await HTTPReceiver.start(status: 202)
+        let f = try await WorkerFixture.make(threshold: 1)
+        _ = try await f.runtime.database.addAlertChannel(
+            organizationId: f.admin.organizationId, customerId: nil, type: .pagerduty, name: "on-call",
+            url: receiver.url + "/v2/enqueue?routing_key=R0UT1NG", at: Date())
+        _ = try await f.imapMonitor(dovecot, email: nil)
+        let scheduler = f.scheduler
+        let dispatcher = f.dispatcher(try AlertSenders.configured(smtp: nil, sms: nil))
+        #expect(try await scheduler.scheduleNew() == 1)
+        dovecot.stop()
+        f.clock.advance(5)
+        let opened = try #require(try await scheduler.runDue().first?.opened.first)
+        #expect(try await dispatcher.deliverDue() == 1)
+        try dovecot.start()
+        f.clock.advance(60)
+        #expect(try await scheduler.runDue().first?.resolved.first?.id == opened.id)
+        f.clock.advance(1)
+        #expect(try await dispatcher.deliverDue() == 1)
+        let events = try await receiver.waitForRequests(count: 2, timeout: .seconds(10)).map {
+            try JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any] ?? [:]
+        }
+        #expect(events.map { $0["event_action"] as? String } == ["trigger", "resolve"])
+        #expect(Set(events.compactMap { $0["dedup_key"] as? String }) == ["mailmon-incident-\(opened.id)"])
+        #expect(events.allSatisfy { $0["routing_key"] as? String == "R0UT1NG" })
+        try await receiver.stop()
+    }
 }

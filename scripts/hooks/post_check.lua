@@ -11,15 +11,16 @@
 -- Returns nil (nothing to do) or
 --   { open    = { { type = "auth_failed", message = "…" } },       -- at most one active incident per type
 --     resolve = { incident_id, … },
---     alerts  = { { channel = "email"|"sms"|"webhook"|"slack", to = "…", subject = "…", text = "…",
---                   name = "…" (optional), incident = id | "type opened here" (optional) } } }
+--     alerts  = { { channel = "email"|"sms"|"webhook"|"slack"|…, to = "…", subject = "…", text = "…",
+--                   name = "…" (optional), incident = id | "type opened here" (optional),
+--                   event = "trigger" (default) | "resolve" (on-call services close the incident) } } }
 -- In maintenance the host drops alerts; results and incidents are still stored.
 -- If this script fails, the host records script:line and runs lib/alerting's default_decision
 -- instead; if that fails too, nothing is opened or alerted for this check.
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.1.0",
+  version = "1.2.0",
   description = "Default post-check rule: open after N consecutive failures, resolve after M successes, remind until acknowledged, certificate expiry",
 }
 
@@ -35,7 +36,7 @@ function M.selftest()
   assert(second.open[1].type == "auth_failed" and second.alerts[1].to == "ops@example.com")
   local open = { { id = 7, type = "auth_failed", startedAt = "2026-01-01T00:00:00.000Z" } }
   local back = M.decide { monitor = monitor, result = { ok = true }, history = { failing }, incidents = open, channels = {}, settings = settings }
-  assert(back.resolve[1] == 7 and back.alerts[1].incident == 7)
+  assert(back.resolve[1] == 7 and back.alerts[1].incident == 7 and back.alerts[1].event == "resolve")
   -- recoveryThreshold 2: one success keeps the incident open, the second resolves it
   local patient = { name = "Mail", hostname = "mail.example.com", config = { recoveryThreshold = 2 } }
   assert(#M.decide { monitor = patient, result = { ok = true }, history = { failing }, incidents = open, channels = {}, settings = settings }.resolve == 0)

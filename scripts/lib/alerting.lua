@@ -1,6 +1,6 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.1.0",
+  version = "1.2.0",
   description = "Incident and alert helpers for post-check hooks",
 }
 
@@ -105,9 +105,11 @@ function M.default_decision(input)
   if result.ok and not holding then
     for _, incident in ipairs(down) do
       decision.resolve[#decision.resolve + 1] = incident.id
-      append(decision.alerts, M.recipients(input, "[mailmon] RESOLVED: " .. label,
+      local resolved = M.recipients(input, "[mailmon] RESOLVED: " .. label,
         monitor.name .. " is reachable again; the " .. incident.type .. " incident started at " .. incident.startedAt .. ".",
-        incident.id))
+        incident.id)
+      for _, alert in ipairs(resolved) do alert.event = "resolve" end  -- on-call services close the incident
+      append(decision.alerts, resolved)
     end
   elseif #down == 0 then
     local failures = M.consecutive_failures(input)

@@ -68,8 +68,13 @@ public struct AlertChannelService: Sendable {
         guard let url = table["url"].stringValue, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host?.isEmpty == false
         else { throw DomainError.badRequest("url must be an http or https URL") }
-        if type == .telegram, URLComponents(string: url)?.queryItems?.first(where: { $0.name == "chat_id" })?.value?.isEmpty != false {
-            throw DomainError.badRequest("a telegram url is https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>", field: "url")
+        let needs: [AlertChannelType: (String, String)] = [
+            .telegram: ("chat_id", "https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>"),
+            .pagerduty: ("routing_key", "https://events.pagerduty.com/v2/enqueue?routing_key=<integration key>"),
+            .opsgenie: ("apiKey", "https://api.opsgenie.com/v2/alerts?apiKey=<key>"),
+        ]
+        if let (item, form) = needs[type], URLComponents(string: url)?.queryItems?.first(where: { $0.name == item })?.value?.isEmpty != false {
+            throw DomainError.badRequest("a \(type.rawValue) url is \(form)", field: "url")
         }
         var customerId = actor.customerId
         if !table["customerId"].isNil {

@@ -12,11 +12,13 @@ public struct HookDecision: Sendable, Hashable {
         public var text: String
         /// nil: the incident this decision opened or resolved, or the one open incident.
         public var incident: CheckOutcome.IncidentReference?
+        public var event: AlertEvent
 
         public init(
             channel: AlertChannelType, to: String, name: String? = nil, subject: String, text: String,
-            incident: CheckOutcome.IncidentReference? = nil
+            incident: CheckOutcome.IncidentReference? = nil, event: AlertEvent = .trigger
         ) {
+            self.event = event
             self.channel = channel
             self.to = to
             self.name = name ?? channel.rawValue
@@ -53,7 +55,7 @@ public struct HookDecision: Sendable, Hashable {
             }
             return CheckOutcome.Delivery(
                 incident: reference, type: alert.channel.rawValue, channelName: alert.name, recipient: alert.to, subject: alert.subject,
-                body: alert.text)
+                body: alert.text, event: alert.event)
         }
     }
 }

@@ -71,7 +71,14 @@ extension HookDecision {
         for (index, item) in (table["alerts"].tableValue?.array ?? []).enumerated() {
             let key = "alerts[\(index + 1)]"
             guard let channel = (item["channel"].stringValue).flatMap(AlertChannelType.init(rawValue:)) else {
-                throw fail("\(key).channel must be email, sms, webhook or slack")
+                throw fail("\(key).channel must be one of \(AlertChannelType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var event = AlertEvent.trigger
+            if !item["event"].isNil {
+                guard let text = item["event"].stringValue, let given = AlertEvent(rawValue: text) else {
+                    throw fail("\(key).event must be trigger or resolve")
+                }
+                event = given
             }
             var incident: CheckOutcome.IncidentReference?
             switch item["incident"] {
@@ -85,7 +92,7 @@ extension HookDecision {
                     channel: channel, to: try strings(item["to"], "\(key).to", required: true)!,
                     name: try strings(item["name"], "\(key).name", required: false),
                     subject: try strings(item["subject"], "\(key).subject", required: true)!,
-                    text: try strings(item["text"], "\(key).text", required: false) ?? "", incident: incident))
+                    text: try strings(item["text"], "\(key).text", required: false) ?? "", incident: incident, event: event))
         }
         self = decision
     }

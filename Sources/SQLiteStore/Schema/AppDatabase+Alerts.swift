@@ -27,7 +27,7 @@ extension AppDatabase: AlertRepository {
             PendingDelivery(
                 id: row["id"], incidentId: row["incidentId"], type: row["type"], channelName: row["channelName"],
                 recipient: try opened(row["recipient"]), subject: row["subject"], body: row["body"], attempts: row["attempts"],
-                nextAttemptAt: StoredTime.date(row["nextAttemptAt"]))
+                nextAttemptAt: StoredTime.date(row["nextAttemptAt"]), event: AlertEvent(rawValue: row["event"] ?? "trigger") ?? .trigger)
         }
     }
 

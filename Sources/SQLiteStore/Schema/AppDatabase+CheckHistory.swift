@@ -77,12 +77,12 @@ extension AppDatabase: CheckHistoryRepository {
                 guard let incidentId else { continue }
                 try db.execute(
                     sql: """
-                        INSERT INTO alertOutbox (incidentId, type, channelName, recipient, subject, body, nextAttemptAt, createdAt)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO alertOutbox (incidentId, type, channelName, recipient, subject, body, nextAttemptAt, createdAt, event)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         incidentId, delivery.type, delivery.channelName, try self.sealed(delivery.recipient), delivery.subject, delivery.body, checkedAt,
-                        checkedAt,
+                        checkedAt, delivery.event.rawValue,
                     ])
                 queued += 1
             }
