@@ -277,30 +277,8 @@ enum Migrations {
                     CREATE INDEX auditLog_target ON auditLog (organizationId, targetId);
                     """)
         }
-        migrator.registerMigration("v12: alert channel types teams, discord, telegram, ntfy") { db in
+        migrator.registerMigration("v12: alert channel types teams, discord, telegram, ntfy, pagerduty, opsgenie") { db in
             // SQLite cannot change a CHECK constraint: the table is rebuilt with the wider list, rows and ids kept.
-            try db.execute(
-                sql: """
-                    CREATE TABLE alertChannel_new (
-                      id INTEGER PRIMARY KEY AUTOINCREMENT,
-                      organizationId INTEGER NOT NULL REFERENCES organization(id) ON DELETE CASCADE,
-                      customerId INTEGER REFERENCES customer(id) ON DELETE CASCADE,
-                      type TEXT NOT NULL CHECK (type IN ('webhook', 'slack', 'teams', 'discord', 'telegram', 'ntfy')),
-                      name TEXT NOT NULL,
-                      url TEXT NOT NULL,
-                      createdAt INTEGER NOT NULL
-                    );
-                    INSERT INTO alertChannel_new (id, organizationId, customerId, type, name, url, createdAt)
-                      SELECT id, organizationId, customerId, type, name, url, createdAt FROM alertChannel;
-                    DROP TABLE alertChannel;
-                    ALTER TABLE alertChannel_new RENAME TO alertChannel;
-                    CREATE INDEX alertChannel_organizationId ON alertChannel (organizationId);
-                    CREATE INDEX alertChannel_customerId ON alertChannel (customerId);
-                    """)
-        }
-        migrator.registerMigration("v13: alert events, pagerduty and opsgenie channels") { db in
-            // What an owed alert says about its incident (trigger or resolve), for on-call services.
-            try db.execute(sql: "ALTER TABLE alertOutbox ADD COLUMN event TEXT NOT NULL DEFAULT 'trigger'")
             try db.execute(
                 sql: """
                     CREATE TABLE alertChannel_new (
@@ -319,6 +297,10 @@ enum Migrations {
                     CREATE INDEX alertChannel_organizationId ON alertChannel (organizationId);
                     CREATE INDEX alertChannel_customerId ON alertChannel (customerId);
                     """)
+        }
+        migrator.registerMigration("v13: alert events") { db in
+            // What an owed alert says about its incident (trigger or resolve), for on-call services.
+            try db.execute(sql: "ALTER TABLE alertOutbox ADD COLUMN event TEXT NOT NULL DEFAULT 'trigger'")
         }
         return migrator
     }
