@@ -27,13 +27,16 @@ public struct MonitorHealth: Sendable, Hashable {
 }
 
 /// What the checks say: `up`; `down` while an availability incident is open; `degraded` when the
-/// latest check failed below the alert threshold, or only a certificate warning is open.
+/// latest check failed below the alert threshold, or only a warning (certificate, flapping) is open.
 public enum CheckState: String, Sendable, Hashable, CaseIterable {
     case up, down, degraded
 
+    /// Incident types that warn rather than say the mailbox is down.
+    public static let warningIncidentTypes: Set<String> = ["certificate_expiring", "flapping"]
+
     /// The one rule every store applies when it records a check.
     public static func after(ok: Bool, openIncidentTypes: [String]) -> CheckState {
-        if openIncidentTypes.contains(where: { $0 != "certificate_expiring" }) { return .down }
+        if openIncidentTypes.contains(where: { !warningIncidentTypes.contains($0) }) { return .down }
         if !ok || !openIncidentTypes.isEmpty { return .degraded }
         return .up
     }

@@ -102,4 +102,51 @@ struct ReminderAndRecoveryTests {
         #expect(events.allSatisfy { $0["routing_key"] as? String == "R0UT1NG" })
         try await receiver.stop()
     }
+
+    @Test("flapping: changes between up and down open one FLAPPING alert and hold DOWN and RESOLVED alerts until STABLE")
+    func flapping() async throws {
+        let dovecot = try DovecotServer.start()
+        defer { dovecot.stop() }
+        let f = try await WorkerFixture.make(threshold: 1)
+        let monitor = try await f.runtime.monitors.create(.table(LuaTable(fields: [
+            "customerId": .integer(f.customer.id), "name": "Mailbox", "hostname": "127.0.0.1", "port": .integer(Int64(dovecot.ports.imap)),
+            "checkInterval": 1, "timeoutSeconds": 5, "notificationEmail": "ops@example.com",
+            "imapPopConfig": ["protocol": "imap", "user": "alice", "password": "secret", "flapThreshold": 3],
+        ])), actor: f.admin)
+        let scheduler = f.scheduler
+        #expect(try await scheduler.scheduleNew() == 1)
+        f.clock.advance(5)
+        _ = try await scheduler.runDue()  // up
+        var subjects: [String] = []
+        var running = true
+        func check(up: Bool) async throws -> RecordedCheck? {
+            if up, !running { try dovecot.start() } else if !up, running { dovecot.stop() }
+            running = up
+            f.clock.advance(60)
+            let recorded = try await scheduler.runDue().first
+            let owed = try await f.runtime.database.dueDeliveries(now: f.clock.now().addingTimeInterval(3600), limit: 100)
+            for delivery in owed {
+                subjects.append(delivery.subject)
+                try await f.runtime.database.recordAttempt(delivery, sent: true, error: nil, at: f.clock.now(), retryAt: nil)
+            }
+            return recorded
+        }
+        _ = try await check(up: false)  // DOWN (1 change)
+        _ = try await check(up: true)  // RESOLVED (2 changes)
+        let third = try await check(up: false)  // 3 changes: FLAPPING, its DOWN held
+        #expect(third?.opened.map(\.type).sorted() == ["connect_refused", "flapping"])
+        _ = try await check(up: true)  // resolves quietly
+        _ = try await check(up: false)  // opens quietly
+        #expect(subjects.map { $0.components(separatedBy: ":").first ?? "" } == [
+            "[mailmon] DOWN", "[mailmon] RESOLVED", "[mailmon] FLAPPING",
+        ], "\(subjects)")
+        let state = try #require(try await f.runtime.database.monitor(id: monitor.id))
+        #expect(state.health.checkState == .down, "a down incident is open beside the flapping one")
+        // Stable for long enough: no change in the last 10 checks (under half the threshold), and STABLE goes out.
+        for _ in 0..<10 { _ = try await check(up: true) }
+        #expect(subjects.contains { $0.hasPrefix("[mailmon] STABLE") }, "\(subjects)")
+        #expect(subjects.filter { $0.hasPrefix("[mailmon] RESOLVED") }.count == 1, "no RESOLVED while flapping: \(subjects)")
+        let after = try #require(try await f.runtime.database.monitor(id: monitor.id))
+        #expect(after.health.checkState == .up)
+    }
 }

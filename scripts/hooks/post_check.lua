@@ -20,8 +20,8 @@
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.2.0",
-  description = "Default post-check rule: open after N consecutive failures, resolve after M successes, remind until acknowledged, certificate expiry",
+  version = "1.3.0",
+  description = "Default post-check rule: open after N failures, resolve after M successes, remind until acknowledged, damp flapping, certificate expiry",
 }
 
 M.decide = alerting.default_decision
@@ -53,6 +53,20 @@ function M.selftest()
   assert(at(30, open).alerts[1].subject:find("STILL DOWN", 1, true))
   local acknowledged = { { id = 7, type = "auth_failed", startedAt = "2026-01-01T00:00:00.000Z", acknowledgedAt = "2026-01-01T00:10:00.000Z" } }
   assert(#at(30, acknowledged).alerts == 0)
+  -- flapThreshold 3: three changes in the last 10 checks open "flapping" with one alert, and hold the rest
+  local flappy = { name = "Mail", hostname = "mail.example.com", notificationEmail = "ops@example.com", config = { flapThreshold = 3 } }
+  local one = { failureThreshold = 1 }
+  local f1 = M.decide { monitor = flappy, result = failing, history = { { ok = true }, failing, { ok = true } }, incidents = {}, channels = {},
+    settings = one }
+  assert(#f1.open == 2 and #f1.alerts == 1 and f1.alerts[1].subject:find("FLAPPING", 1, true))
+  local down_and_flapping = { open[1], { id = 9, type = "flapping", startedAt = "2026-01-01T00:00:00.000Z" } }
+  local f2 = M.decide { monitor = flappy, result = { ok = true }, history = { failing, { ok = true } }, incidents = down_and_flapping,
+    channels = {}, settings = one }
+  assert(f2.resolve[1] == 7 and #f2.alerts == 0)
+  local calm = {}
+  for i = 1, 9 do calm[i] = { ok = true } end
+  local f3 = M.decide { monitor = flappy, result = { ok = true }, history = calm, incidents = { down_and_flapping[2] }, channels = {}, settings = one }
+  assert(f3.resolve[1] == 9 and f3.alerts[1].subject:find("STABLE", 1, true) and f3.alerts[1].event == "resolve")
 end
 
 return M

@@ -1,10 +1,27 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.2.0",
+  version = "1.3.0",
   description = "Incident and alert helpers for post-check hooks",
 }
 
 M.CERTIFICATE = "certificate_expiring"
+M.FLAPPING = "flapping"
+--- How many checks, this one included, flapping is counted over.
+M.FLAP_WINDOW = 10
+
+--- Changes between passing and failing among the last FLAP_WINDOW results, this one included.
+function M.state_changes(input)
+  local states = { input.result.ok }
+  for _, previous in ipairs(input.history or {}) do
+    if #states >= M.FLAP_WINDOW then break end
+    states[#states + 1] = previous.ok
+  end
+  local changes = 0
+  for i = 2, #states do
+    if states[i] ~= states[i - 1] then changes = changes + 1 end
+  end
+  return changes
+end
 
 --- Failures in a row, this result included.
 function M.consecutive_failures(input)
@@ -51,13 +68,19 @@ function M.reminder_due(input, started, minutes)
   return now - since >= period and (now - since) // period > (before - since) // period
 end
 
---- Open incidents split into availability ("down") ones and the certificate one.
+--- Open incidents split into availability ("down") ones, the certificate one and the flapping one.
 function M.split_incidents(incidents)
-  local down, certificate = {}, nil
+  local down, certificate, flapping = {}, nil, nil
   for _, incident in ipairs(incidents or {}) do
-    if incident.type == M.CERTIFICATE then certificate = incident else down[#down + 1] = incident end
+    if incident.type == M.CERTIFICATE then
+      certificate = incident
+    elseif incident.type == M.FLAPPING then
+      flapping = incident
+    else
+      down[#down + 1] = incident
+    end
   end
-  return down, certificate
+  return down, certificate, flapping
 end
 
 --- Alerts to everyone the monitor names: e-mail, SMS (unless sms == false), webhooks.
@@ -83,13 +106,39 @@ end
 function M.default_decision(input)
   local decision = { open = {}, resolve = {}, alerts = {} }
   local monitor, result = input.monitor, input.result
-  local down, certificate = M.split_incidents(input.incidents)
+  local down, certificate, flapping = M.split_incidents(input.incidents)
   local label = monitor.name .. " (" .. monitor.hostname .. ")"
   local config = monitor.config or {}
   -- Successes in a row that close an incident (monitor config recoveryThreshold, default 1).
   local recovery = math.tointeger(config.recoveryThreshold) or 1
   -- Reachable again, but not yet long enough: the incident stays open, without an alert.
   local holding = result.ok and #down > 0 and M.consecutive_successes(input) < recovery
+  -- Flapping (monitor config flapThreshold: that many changes between passing and failing in the
+  -- last 10 checks): one FLAPPING alert, then incidents still open and close but without alerts,
+  -- until the changes fall to half the threshold (STABLE).
+  local flap = math.tointeger(config.flapThreshold)
+  local damped = false
+  local alerts = decision.alerts
+  if flap then
+    local changes = M.state_changes(input)
+    if flapping == nil and changes >= flap then
+      decision.open[#decision.open + 1] = { type = M.FLAPPING, message = changes .. " state changes in the last " .. M.FLAP_WINDOW .. " checks" }
+      append(alerts, M.recipients(input, "[mailmon] FLAPPING: " .. label,
+        monitor.name .. " changed between passing and failing " .. changes .. " times in the last " .. M.FLAP_WINDOW
+          .. " checks; alerts for it are held until it is stable.", M.FLAPPING, false))
+      damped = true
+    elseif flapping ~= nil and changes < math.max(1, flap // 2) then
+      decision.resolve[#decision.resolve + 1] = flapping.id
+      local stable = M.recipients(input, "[mailmon] STABLE: " .. label,
+        monitor.name .. " is stable again (" .. changes .. " state changes in the last " .. M.FLAP_WINDOW .. " checks).", flapping.id, false)
+      for _, alert in ipairs(stable) do alert.event = "resolve" end
+      append(alerts, stable)
+    elseif flapping ~= nil then
+      damped = true
+    end
+  end
+  -- While flapping, the availability alerts are collected here and dropped.
+  if damped then decision.alerts = {} end
   if not result.ok and #down > 0 then
     -- Still down: a reminder every reminderMinutes (monitor config) until someone acknowledges it.
     local minutes = math.tointeger(config.reminderMinutes)
@@ -121,6 +170,7 @@ function M.default_decision(input)
         monitor.name .. " failed " .. failures .. " check(s) in a row: " .. kind .. detail .. ".", kind))
     end
   end
+  if damped then decision.alerts = alerts end
   local info = result.certificate
   if info then
     local days = input.settings.certificateWarningDays or 14
