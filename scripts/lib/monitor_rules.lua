@@ -97,13 +97,14 @@ end
 -- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
 local config_keys = {
   "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth", "recoveryThreshold", "reminderMinutes",
-  "flapThreshold",
+  "flapThreshold", "greetingPattern",
 }
 local tls_option_keys = { "rejectUnauthorized" }
 -- The JSON type of each key (the host has already refused arrays where an object belongs).
 local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
   tlsOptions = "table", auth = "table", recoveryThreshold = "number", reminderMinutes = "number", flapThreshold = "number",
+  greetingPattern = "string",
 }
 local type_limits = { recoveryThreshold = { 1, 10 }, reminderMinutes = { 5, 10080 }, flapThreshold = { 3, 9 } }
 local type_names = { string = "a string", boolean = "a boolean", table = "an object", number = "an integer" }
@@ -197,6 +198,12 @@ function M.auth(value, field)
     return nil, field .. ".tokenEndpoint is required (or a provider: microsoft, google)"
   end
   if M.absent(value.clientId) or value.clientId == "" then return nil, field .. ".clientId is required" end
+  for _, key in ipairs({ "clientSecret", "refreshToken", "tenant", "tokenEndpoint" }) do
+    if value[key] == "" then return nil, field .. "." .. key .. " must not be empty" end
+  end
+  if not M.absent(value.privateKey) and not value.privateKey:find("-----BEGIN", 1, true) then
+    return nil, field .. ".privateKey must be a PEM private key (-----BEGIN …)"
+  end
   auth.clientId = value.clientId
   if not M.absent(value.clientSecret) then auth.clientSecret = value.clientSecret end
   if auth.grant == "refresh_token" then
@@ -281,6 +288,11 @@ function M.config(value, field)
       end
       config[key] = value
     end
+  end
+  if not M.absent(c.greetingPattern) then
+    local ok, problem = mailmon.validate.regex(c.greetingPattern)
+    if not ok then return nil, field .. ".greetingPattern: " .. problem end
+    config.greetingPattern = c.greetingPattern
   end
   if not M.absent(c.auth) then
     local auth, problem = M.auth(c.auth, field .. ".auth")

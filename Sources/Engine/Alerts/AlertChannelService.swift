@@ -65,9 +65,9 @@ public struct AlertChannelService: Sendable {
         guard let name = table["name"].stringValue, (1...100).contains(name.count), !Validators.hasControlCharacter(name) else {
             throw DomainError.badRequest("name is required: a string of 1-100 characters without control characters", field: "name")
         }
-        guard let url = table["url"].stringValue, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+        guard let url = table["url"].stringValue, url.count <= 2000, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host?.isEmpty == false
-        else { throw DomainError.badRequest("url must be an http or https URL") }
+        else { throw DomainError.badRequest("url must be an http or https URL of at most 2,000 characters") }
         let needs: [AlertChannelType: (String, String)] = [
             .telegram: ("chat_id", "https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>"),
             .pagerduty: ("routing_key", "https://events.pagerduty.com/v2/enqueue?routing_key=<integration key>"),

@@ -11,6 +11,11 @@ extension LuaHostFunctions {
             if let problem = Validators.hostnameProblem(text) { return [false, .string(problem)] }
             return [true]
         }
+        functions.register("mailmon.validate.regex") { call in
+            guard let text = call[0].stringValue else { return [false, "a pattern must be a string"] }
+            if let problem = Validators.regexProblem(text) { return [false, .string(problem)] }
+            return [true]
+        }
         let predicates: [(String, @Sendable (String) -> Bool)] = [
             ("uuid", Validators.isUUID), ("email", Validators.isEmail), ("phone", Validators.isPhone),
             ("country_code", Validators.isCountryCode),

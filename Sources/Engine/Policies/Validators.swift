@@ -79,6 +79,17 @@ public enum Validators {
 
     public static func isUUID(_ text: String) -> Bool { UUID(text: text) != nil }
 
+    /// Why `text` is not a usable regular expression (ICU syntax, at most 200 characters), or nil.
+    public static func regexProblem(_ text: String) -> String? {
+        guard !text.isEmpty, text.count <= 200 else { return "a pattern is 1-200 characters" }
+        do {
+            _ = try NSRegularExpression(pattern: text)
+            return nil
+        } catch {
+            return "not a regular expression: \(text)"
+        }
+    }
+
     /// Whether the text holds a control character (NUL, line breaks, escapes, DEL, C1).
     public static func hasControlCharacter(_ text: String) -> Bool {
         text.unicodeScalars.contains { $0.properties.generalCategory == .control }

@@ -44,6 +44,19 @@ public struct CheckExecutor: Sendable {
     }
 
     /// A check outside the schedule (trigger-check): stored like any other, schedule untouched.
+    /// A check that passed fails as `greeting` when the server's greeting does not match the
+    /// monitor's `greetingPattern` (a server answering on the name, but not the one expected).
+    static func checkingGreeting(_ result: ProbeResult, pattern: String?) -> ProbeResult {
+        guard result.ok, let pattern, let expression = try? NSRegularExpression(pattern: pattern) else { return result }
+        let greeting = result.greeting ?? ""
+        guard expression.firstMatch(in: greeting, range: NSRange(greeting.startIndex..., in: greeting)) == nil else { return result }
+        var failed = result
+        failed.ok = false
+        failed.category = .greeting
+        failed.message = "the greeting does not match /\(pattern)/: \(greeting)"
+        return failed
+    }
+
     /// The probe, with an access token first for an OAuth2 login: a cached token the server
     /// refuses is replaced by a fresh one and the check tried once more.
     private func probe(_ plan: CheckPlan, monitorId: Int64, at date: Date) async throws -> ProbeResult {
@@ -79,7 +92,7 @@ public struct CheckExecutor: Sendable {
         var result: ProbeResult
         do {
             plan = try CheckPlan(monitor: monitor)
-            result = try await probe(plan, monitorId: monitor.id, at: startedAt)
+            result = Self.checkingGreeting(try await probe(plan, monitorId: monitor.id, at: startedAt), pattern: plan.greetingPattern)
         } catch {
             // A config the check cannot use, or a failing default_port rule: store it as a failed check.
             plan = CheckPlan.unrunnable(monitor)

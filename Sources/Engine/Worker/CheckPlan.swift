@@ -10,6 +10,8 @@ public struct CheckPlan: Sendable {
     public var request: CheckRequest
     /// The OAuth2 login of the config (`auth`), nil for a password login.
     public let oauth: OAuthSettings?
+    /// A regular expression the server's greeting must match (`greetingPattern`), nil for any.
+    public let greetingPattern: String?
 
     public init(monitor: Monitor) throws {
         var config = (try? LuaValue(json: monitor.fields.config.utf8))?.tableValue ?? LuaTable()
@@ -29,6 +31,7 @@ public struct CheckPlan: Sendable {
         request = try CheckRequest(luaTable: table, mailProtocol: mailProtocol)
         oauth = try OAuthSettings(config: config)
         request.oauthMechanism = oauth?.mechanism
+        greetingPattern = config["greetingPattern"].stringValue
     }
 
     /// A plan that only records why the monitor cannot be checked: built from whatever is stored,
@@ -54,6 +57,7 @@ public struct CheckPlan: Sendable {
         self.table = table
         self.request = request
         self.oauth = nil
+        self.greetingPattern = nil
     }
 
     /// The check's table with its password replaced by `password` (a sealed handle), or removed when nil.
