@@ -27,12 +27,12 @@ public struct MonitorHealth: Sendable, Hashable {
 }
 
 /// What the checks say: `up`; `down` while an availability incident is open; `degraded` when the
-/// latest check failed below the alert threshold, or only a warning (certificate, flapping) is open.
+/// latest check failed below the alert threshold, or only a warning (certificate, flapping, slow) is open.
 public enum CheckState: String, Sendable, Hashable, CaseIterable {
     case up, down, degraded
 
     /// Incident types that warn rather than say the mailbox is down.
-    public static let warningIncidentTypes: Set<String> = ["certificate_expiring", "flapping"]
+    public static let warningIncidentTypes: Set<String> = ["certificate_expiring", "flapping", "slow_response"]
 
     /// The one rule every store applies when it records a check.
     public static func after(ok: Bool, openIncidentTypes: [String]) -> CheckState {

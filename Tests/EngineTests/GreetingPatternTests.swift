@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import LuaHost
 import MailmonTestSupport
+import SQLiteStore
 import Testing
 
 /// `greetingPattern`: the server's greeting must match, or the check fails as `greeting` (a host that
@@ -29,5 +30,41 @@ struct GreetingPatternTests {
         #expect(other?.check.result.ok == false && other?.check.result.category == "greeting")
         #expect(other?.check.result.message?.hasPrefix("the greeting does not match /^Microsoft Exchange/: Dovecot") == true, "\(other?.check.result.message ?? "")")
         await #expect(throws: (any Error).self) { _ = try await monitor("(unclosed") }
+    }
+}
+
+/// `responseTimeWarningMs` and `responseTimeCriticalMs`: a passing but slow check opens a
+/// `slow_response` incident (the state is degraded, not down), alerted at the critical time.
+@Suite("Response-time thresholds")
+struct ResponseTimeTests {
+    @Test("over the limits: slow_response opens with a SLOW alert and the state is degraded; under them it resolves")
+    func slowResponse() async throws {
+        let dovecot = try DovecotServer.start()
+        defer { dovecot.stop() }
+        let f = try await WorkerFixture.make()
+        func config(_ warning: Int, _ critical: Int) -> LuaValue {
+            ["protocol": "imap", "user": "alice", "password": "secret", "responseTimeWarningMs": .integer(Int64(warning)),
+             "responseTimeCriticalMs": .integer(Int64(critical))]
+        }
+        // Any real login takes more than a millisecond: over both limits.
+        let created = try await f.runtime.monitors.create(.table(LuaTable(fields: [
+            "customerId": .integer(f.customer.id), "name": "Timed", "hostname": "127.0.0.1", "port": .integer(Int64(dovecot.ports.imap)),
+            "notificationEmail": "ops@example.com", "imapPopConfig": config(1, 1),
+        ])), actor: f.admin)
+        let executor = f.runtime.executor(settings: f.settings, clock: f.clock)
+        let slow = try #require(try await executor.runNow(created, failureThreshold: 1))
+        #expect(slow.check.result.ok && slow.opened.map(\.type) == ["slow_response"] && slow.deliveriesQueued == 1)
+        #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .degraded)
+
+        let relaxed = try await f.runtime.monitors.update(
+            created.publicId.lowercasedString, .table(LuaTable(fields: ["imapPopConfig": config(300_000, 300_000)])), actor: f.admin)
+        let fast = try #require(try await executor.runNow(relaxed, failureThreshold: 1))
+        #expect(fast.resolved.map(\.type) == ["slow_response"] && fast.deliveriesQueued == 1)
+        #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .up)
+
+        await #expect(throws: (any Error).self) {
+            _ = try await f.runtime.monitors.update(
+                created.publicId.lowercasedString, .table(LuaTable(fields: ["imapPopConfig": config(0, 100)])), actor: f.admin)
+        }
     }
 }

@@ -20,7 +20,7 @@
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.3.0",
+  version = "1.4.0",
   description = "Default post-check rule: open after N failures, resolve after M successes, remind until acknowledged, damp flapping, certificate expiry",
 }
 
@@ -67,6 +67,21 @@ function M.selftest()
   for i = 1, 9 do calm[i] = { ok = true } end
   local f3 = M.decide { monitor = flappy, result = { ok = true }, history = calm, incidents = { down_and_flapping[2] }, channels = {}, settings = one }
   assert(f3.resolve[1] == 9 and f3.alerts[1].subject:find("STABLE", 1, true) and f3.alerts[1].event == "resolve")
+  -- responseTimeWarningMs 500, responseTimeCriticalMs 2000: slow opens slow_response, alerted only at the critical time
+  local timed = { name = "Mail", hostname = "mail.example.com", notificationEmail = "ops@example.com",
+    config = { responseTimeWarningMs = 500, responseTimeCriticalMs = 2000 } }
+  local function took(ms, incidents)
+    return M.decide { monitor = timed, result = { ok = true, timings = { total = ms } }, history = {}, incidents = incidents or {},
+      channels = {}, settings = one }
+  end
+  assert(#took(100).open == 0)
+  local warned = took(800)
+  assert(warned.open[1].type == "slow_response" and #warned.alerts == 0)
+  assert(took(2500).alerts[1].subject:find("SLOW", 1, true))
+  local slow_open = { { id = 11, type = "slow_response", startedAt = "2026-01-01T00:00:00.000Z" } }
+  assert(#took(900, slow_open).resolve == 0)
+  local fast = took(100, slow_open)
+  assert(fast.resolve[1] == 11 and fast.alerts[1].event == "resolve")
 end
 
 return M

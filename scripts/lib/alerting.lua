@@ -1,11 +1,12 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.3.0",
+  version = "1.4.0",
   description = "Incident and alert helpers for post-check hooks",
 }
 
 M.CERTIFICATE = "certificate_expiring"
 M.FLAPPING = "flapping"
+M.SLOW = "slow_response"
 --- How many checks, this one included, flapping is counted over.
 M.FLAP_WINDOW = 10
 
@@ -70,17 +71,19 @@ end
 
 --- Open incidents split into availability ("down") ones, the certificate one and the flapping one.
 function M.split_incidents(incidents)
-  local down, certificate, flapping = {}, nil, nil
+  local down, certificate, flapping, slow = {}, nil, nil, nil
   for _, incident in ipairs(incidents or {}) do
     if incident.type == M.CERTIFICATE then
       certificate = incident
     elseif incident.type == M.FLAPPING then
       flapping = incident
+    elseif incident.type == M.SLOW then
+      slow = incident
     else
       down[#down + 1] = incident
     end
   end
-  return down, certificate, flapping
+  return down, certificate, flapping, slow
 end
 
 --- Alerts to everyone the monitor names: e-mail, SMS (unless sms == false), webhooks.
@@ -106,7 +109,7 @@ end
 function M.default_decision(input)
   local decision = { open = {}, resolve = {}, alerts = {} }
   local monitor, result = input.monitor, input.result
-  local down, certificate, flapping = M.split_incidents(input.incidents)
+  local down, certificate, flapping, slow = M.split_incidents(input.incidents)
   local label = monitor.name .. " (" .. monitor.hostname .. ")"
   local config = monitor.config or {}
   -- Successes in a row that close an incident (monitor config recoveryThreshold, default 1).
@@ -171,6 +174,29 @@ function M.default_decision(input)
     end
   end
   if damped then decision.alerts = alerts end
+  -- A slow but passing check (monitor config responseTimeWarningMs / responseTimeCriticalMs): a
+  -- slow_response incident (the state shows degraded), alerted when the check took the critical time.
+  local warning, critical = math.tointeger(config.responseTimeWarningMs), math.tointeger(config.responseTimeCriticalMs)
+  local limit = warning or critical
+  local took = result.timings and result.timings.total
+  if limit and took and result.ok then
+    local ms = math.floor(took + 0.5)
+    if slow == nil and took >= limit then
+      decision.open[#decision.open + 1] = { type = M.SLOW, message = "the check took " .. ms .. " ms (limit " .. limit .. " ms)" }
+      if critical and took >= critical then
+        append(decision.alerts, M.recipients(input, "[mailmon] SLOW: " .. label .. ": " .. ms .. " ms",
+          monitor.name .. " answered, but the check took " .. ms .. " ms (critical at " .. critical .. " ms).", M.SLOW, false))
+      end
+    elseif slow ~= nil and took < limit then
+      decision.resolve[#decision.resolve + 1] = slow.id
+      if critical then
+        local fast = M.recipients(input, "[mailmon] RESOLVED: " .. label .. " answers in time",
+          monitor.name .. " took " .. ms .. " ms (limit " .. limit .. " ms).", slow.id, false)
+        for _, alert in ipairs(fast) do alert.event = "resolve" end
+        append(decision.alerts, fast)
+      end
+    end
+  end
   local info = result.certificate
   if info then
     local days = input.settings.certificateWarningDays or 14

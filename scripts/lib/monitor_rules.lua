@@ -97,16 +97,19 @@ end
 -- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
 local config_keys = {
   "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth", "recoveryThreshold", "reminderMinutes",
-  "flapThreshold", "greetingPattern",
+  "flapThreshold", "greetingPattern", "responseTimeWarningMs", "responseTimeCriticalMs",
 }
 local tls_option_keys = { "rejectUnauthorized" }
 -- The JSON type of each key (the host has already refused arrays where an object belongs).
 local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
   tlsOptions = "table", auth = "table", recoveryThreshold = "number", reminderMinutes = "number", flapThreshold = "number",
-  greetingPattern = "string",
+  greetingPattern = "string", responseTimeWarningMs = "number", responseTimeCriticalMs = "number",
 }
-local type_limits = { recoveryThreshold = { 1, 10 }, reminderMinutes = { 5, 10080 }, flapThreshold = { 3, 9 } }
+local type_limits = {
+  recoveryThreshold = { 1, 10 }, reminderMinutes = { 5, 10080 }, flapThreshold = { 3, 9 },
+  responseTimeWarningMs = { 1, 300000 }, responseTimeCriticalMs = { 1, 300000 },
+}
 local type_names = { string = "a string", boolean = "a boolean", table = "an object", number = "an integer" }
 
 local function key_set(keys)
