@@ -20,6 +20,19 @@ public enum ChannelPayload {
     /// The key on-call services deduplicate an incident's alerts by: trigger and resolve name the same.
     static func dedupKey(_ delivery: PendingDelivery) -> String { "mailmon-incident-\(delivery.incidentId)" }
 
+    /// The query item a type's URL must carry (its chat or key), with the URL's documented form.
+    public static let requiredQueryItem: [AlertChannelType: (name: String, form: String)] = [
+        .telegram: ("chat_id", "https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>"),
+        .pagerduty: ("routing_key", "https://events.pagerduty.com/v2/enqueue?routing_key=<integration key>"),
+        .opsgenie: ("apiKey", "https://api.opsgenie.com/v2/alerts?apiKey=<key>"),
+    ]
+
+    /// Why a channel of `type` cannot use `url` (its required query item is missing), or nil.
+    public static func urlProblem(_ type: AlertChannelType, _ url: String) -> String? {
+        guard let (name, form) = requiredQueryItem[type], (try? split(url, key: name)) == nil else { return nil }
+        return "a \(type.rawValue) url is \(form)"
+    }
+
     /// The URL without its query, and the value of one query item (the channel's key).
     static func split(_ url: String, key: String) throws -> (base: URLComponents, value: String) {
         guard var components = URLComponents(string: url), let value = components.queryItems?.first(where: { $0.name == key })?.value,
@@ -62,12 +75,9 @@ public enum ChannelPayload {
             ]))
         case .telegram:
             // Bot API sendMessage: the channel URL is https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>.
-            guard var components = URLComponents(string: delivery.recipient),
-                let chat = components.queryItems?.first(where: { $0.name == "chat_id" })?.value, !chat.isEmpty
-            else { throw Unusable(description: "a telegram channel's URL needs ?chat_id=") }
-            components.queryItems = nil
+            let (base, chat) = try split(delivery.recipient, key: "chat_id")
             let text = "\(delivery.subject)\n\n\(delivery.body)"
-            return ChannelRequest(url: components.string ?? delivery.recipient, headers: json, body: encode([
+            return ChannelRequest(url: base.string ?? delivery.recipient, headers: json, body: encode([
                 "chat_id": chat, "text": String(text.prefix(4096)), "disable_web_page_preview": true,
             ]))
         case .ntfy:

@@ -68,14 +68,8 @@ public struct AlertChannelService: Sendable {
         guard let url = table["url"].stringValue, url.count <= 2000, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host?.isEmpty == false
         else { throw DomainError.badRequest("url must be an http or https URL of at most 2,000 characters") }
-        let needs: [AlertChannelType: (String, String)] = [
-            .telegram: ("chat_id", "https://api.telegram.org/bot<token>/sendMessage?chat_id=<chat>"),
-            .pagerduty: ("routing_key", "https://events.pagerduty.com/v2/enqueue?routing_key=<integration key>"),
-            .opsgenie: ("apiKey", "https://api.opsgenie.com/v2/alerts?apiKey=<key>"),
-        ]
-        if let (item, form) = needs[type], URLComponents(string: url)?.queryItems?.first(where: { $0.name == item })?.value?.isEmpty != false {
-            throw DomainError.badRequest("a \(type.rawValue) url is \(form)", field: "url")
-        }
+        // The URL forms are the payload builders' (ChannelPayload): one owner for what each type needs.
+        if let problem = ChannelPayload.urlProblem(type, url) { throw DomainError.badRequest(problem, field: "url") }
         var customerId = actor.customerId
         if !table["customerId"].isNil {
             guard let identifier = table["customerId"].integerValue.map(String.init) ?? table["customerId"].stringValue else {

@@ -36,11 +36,10 @@ public struct CustomerService: Sendable {
             }
             publicId = uuid
         }
-        let (name, email, codes, threshold) = (fields.name, fields.email, fields.codes, fields.threshold)
         do {
             let customer = NewCustomer(
-                publicId: publicId, organizationId: actor.organizationId, name: name, email: email, allowedCheckCountryCodes: codes,
-                alertLocationThresholdCount: threshold)
+                publicId: publicId, organizationId: actor.organizationId, name: fields.name, email: fields.email,
+                allowedCheckCountryCodes: fields.codes, alertLocationThresholdCount: fields.threshold)
             let audit = AuditRecord(
                 actor, action: "customer.create", targetType: "customer", targetId: publicId.lowercasedString, customerId: nil,
                 policyVersion: version)
