@@ -3,9 +3,9 @@ SWIFT ?= swift
 SCRIPTS ?= scripts
 PREFIX ?= /usr/local
 # Debian packages building and running need, and what the tests add (their real peers: Dovecot,
-# Prometheus and promtool); installed when missing (as root).
+# Prometheus and promtool, Chromium and chromedriver for the dashboard); installed when missing (as root).
 PACKAGES := pkg-config liblua5.4-dev libsqlite3-dev
-TEST_PACKAGES := $(PACKAGES) python3 python3-venv openssl dovecot-imapd dovecot-pop3d prometheus
+TEST_PACKAGES := $(PACKAGES) python3 python3-venv openssl dovecot-imapd dovecot-pop3d prometheus chromium chromium-driver
 
 .PHONY: deps test-deps build run test fuzz bench install
 
@@ -26,6 +26,7 @@ test: test-deps
 	python3 tools/check-imports.py
 	$(SWIFT) test
 	python3 tools/api_fuzz.py "$$($(SWIFT) build --show-bin-path)/mailmon"
+	python3 tools/browser_test.py "$$($(SWIFT) build --show-bin-path)/mailmon"
 
 # schemathesis with every check (positive_data_acceptance and negative_data_rejection too) and many more examples.
 fuzz: test-deps

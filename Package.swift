@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Notifiers", targets: ["Notifiers"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "API", targets: ["API"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
         .library(name: "App", targets: ["App"]),
     ],
     dependencies: [
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev). Module map and shim header only.
@@ -126,11 +128,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web dashboard and status pages: server-rendered HTML (swift-mustache) on the API's router,
+        // signed in with an API token. Templates and assets are compiled into the binary.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "API", "Engine", "Domain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.embedInCode("Templates"), .embedInCode("Assets")],
+            swiftSettings: swiftSettings
+        ),
         // Wiring: builds the runtime from settings; the one module that names a concrete store.
         .target(
             name: "App",
             dependencies: [
-                "Domain", "SQLiteStore", "Engine", "API", "LuaHost", "MailProbe", "Notifiers", "JSONText",
+                "Domain", "SQLiteStore", "Engine", "API", "Dashboard", "LuaHost", "MailProbe", "Notifiers", "JSONText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -143,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "mailmon",
             dependencies: [
-                "App", "Domain", "LuaHost", "MailProbe", "Engine", "API", "Notifiers",
+                "App", "Domain", "LuaHost", "MailProbe", "Engine", "API", "Dashboard", "Notifiers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -213,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "App", "API", "Engine", "Domain", "SQLiteStore", "Notifiers", "MailmonTestSupport", "LuaHost",
+                "App", "API", "Dashboard", "Engine", "Domain", "SQLiteStore", "Notifiers", "MailmonTestSupport", "LuaHost",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -20,7 +20,8 @@ import_line = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*(?:public |internal |pa
 forbidden = {
     "Domain": {"GRDB", "GRDBSQLite", "SQLiteStore", "LuaHost", "CLua", "NIOCore", "NIOPosix", "Engine", "API", "App"},
     "Engine": {"GRDB", "GRDBSQLite", "SQLiteStore", "API", "App", "Hummingbird"},
-    "API": {"GRDB", "GRDBSQLite", "SQLiteStore", "LuaHost", "CLua", "App"},
+    "API": {"GRDB", "GRDBSQLite", "SQLiteStore", "LuaHost", "CLua", "App", "Dashboard", "Mustache"},
+    "Dashboard": {"GRDB", "GRDBSQLite", "SQLiteStore", "LuaHost", "CLua", "App"},
     "Notifiers": {"GRDB", "SQLiteStore", "LuaHost", "Engine", "API", "App"},
     "SQLiteStore": {"Engine", "API", "App", "LuaHost"},
     "mailmon": {"GRDB", "SQLiteStore"},

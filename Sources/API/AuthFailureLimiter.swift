@@ -53,7 +53,7 @@ public final class AuthFailureLimiter: Sendable {
     }
 
     /// Counts a failed authentication from `address`; what to answer.
-    func failed(_ address: String) -> Verdict {
+    public func failed(_ address: String) -> Verdict {
         let time = now()
         let failures = windows.withLock { windows -> (Int, UInt64) in
             if windows.count >= settings.capacity, windows[address] == nil {

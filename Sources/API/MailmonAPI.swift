@@ -38,8 +38,11 @@ public struct APIDependencies: Sendable {
 }
 
 /// Builds the router: `/health`, `/ready` and `/metrics` open (see `OperationsRoutes`), everything
-/// under `/api` behind the bearer token. Request metrics go to the process's swift-metrics factory.
-public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonRequestContext> {
+/// under `/api` behind the bearer token; `pages` adds routes outside `/api` (the dashboard). Request
+/// metrics go to the process's swift-metrics factory.
+public func buildRouter(
+    _ dependencies: APIDependencies, pages: ((Router<MailmonRequestContext>) -> Void)? = nil
+) -> Router<MailmonRequestContext> {
     let router = Router(context: MailmonRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: RequestIDMiddleware())
@@ -56,6 +59,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<MailmonReques
     TokenRoutes(service: dependencies.tokens).add(to: api)
     IncidentRoutes(service: dependencies.incidents).add(to: api)
     AuditLogRoutes(service: dependencies.auditLog).add(to: api)
+    pages?(router)
     known.set(router.routes.map { ($0.method.rawValue, "\($0.path)") })
     return router
 }

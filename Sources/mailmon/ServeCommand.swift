@@ -1,5 +1,6 @@
 import API
 import App
+import Dashboard
 import ArgumentParser
 import Engine
 import Foundation
@@ -230,12 +231,18 @@ struct ServerOptions: ParsableArguments {
             runtime: runtime, settings: settings, operations: operations,
             senders: try AlertSenders.configured(smtp: try resolvedSmtp(file), sms: try resolvedSms(file)))
         dependencies.authFailures = AuthFailureLimiter(settings: try resolvedAuthFailures(file))
+        let dashboard = try Dashboard(runtime: runtime, api: dependencies)
+        let host = resolvedHostname(file)
         return Application(
-            router: buildRouter(dependencies),
+            router: buildRouter(dependencies, pages: dashboard.add),
             server: limits.server(waiting: waiting),
-            configuration: limits.configuration(
-                address: .hostname(resolvedHostname(file), port: try resolvedPort(file)), waiting: waiting, logger: logger),
-            onServerRunning: { _ in SystemdNotification.send("READY=1") },
+            configuration: limits.configuration(address: .hostname(host, port: try resolvedPort(file)), waiting: waiting, logger: logger),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
+                logger.info("dashboard at http://\(shown):\(port)/ (sign in with an API token)")
+                SystemdNotification.send("READY=1")
+            },
             logger: logger)
     }
 

@@ -48,11 +48,7 @@ public struct MonitorHistoryService: Sendable {
 
     public func details(_ publicId: String, query: DetailsQuery, actor: Principal, now: Date = Date()) async throws -> Details {
         let (monitor, customer) = try await monitors.view(publicId, actor: actor)
-        func percent(_ days: Double) async throws -> Double? {
-            let counts = try await statistics.uptime(monitorId: monitor.id, since: now.addingTimeInterval(-days * 86_400))
-            guard counts.checks > 0 else { return nil }
-            return (Double(counts.ok) * 10_000 / Double(counts.checks)).rounded() / 100
-        }
+        func percent(_ days: Double) async throws -> Double? { try await uptime(of: monitor, days: days, now: now) }
         let raw = query.raw ? try await history.results(monitorId: monitor.id, from: query.from, to: query.to) : []
         let buckets =
             query.raw
@@ -62,6 +58,21 @@ public struct MonitorHistoryService: Sendable {
             uptime: (try await percent(1), try await percent(30), try await percent(365)), query: query, raw: raw, buckets: buckets,
             incidents: try await history.incidents(monitorId: monitor.id, overlapping: query.from, query.to),
             alerts: try await alerts.alerts(monitorId: monitor.id, limit: 100))
+    }
+
+    /// The latest checks of each monitor, newest first (the dashboard's sparklines): only for monitors
+    /// the caller has already read through `MonitorService` as `actor`.
+    public func recentChecks(of monitors: [Monitor], limit: Int) async throws -> [Int64: [CheckRecord]] {
+        var checks: [Int64: [CheckRecord]] = [:]
+        for monitor in monitors { checks[monitor.id] = try await history.recentResults(monitorId: monitor.id, limit: limit) }
+        return checks
+    }
+
+    /// Percent of ok checks of a monitor the caller has read, over the last `days` (nil without checks).
+    public func uptime(of monitor: Monitor, days: Double, now: Date = Date()) async throws -> Double? {
+        let counts = try await statistics.uptime(monitorId: monitor.id, since: now.addingTimeInterval(-days * 86_400))
+        guard counts.checks > 0 else { return nil }
+        return (Double(counts.ok) * 10_000 / Double(counts.checks)).rounded() / 100
     }
 
     /// Runs the monitor's check now, stores it like a scheduled one (hook, incidents,
