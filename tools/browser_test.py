@@ -7,7 +7,8 @@ It covers: sign-in with a bad token and a good one; the fleet page showing a mon
 a stopped Dovecot and up after Dovecot starts, without a reload; a monitor created through the
 form, with the policy's refusal shown at its field first; pause, resume and "check now"; a readonly
 token sees no controls that change anything, and its POSTs are refused, as are forged ones (another
-origin, a wrong CSRF token); no mailbox password in any page's HTML or in what the pages fetch.
+origin, a wrong CSRF token); a customer's status page shows none of another customer's monitors;
+no mailbox password in any page's HTML or in what the pages fetch.
 
 A screenshot of each page is kept in .build/browser-test/ for a person to look at.
 Usage: browser_test.py MAILMON_BINARY. Exit 0 when every step passed."""
@@ -385,6 +386,19 @@ def main():
         wait.until(EC.presence_of_element_located((By.ID, "problem")))
         shot("13-readonly-edit-refused")
         step("a readonly token sees no edit controls; its check and edit POSTs and the edit form are refused (403)")
+
+        # Acme's public status page: its monitor, not the other customer's, no hostname, no sign-in needed.
+        _, acme_page = api.call("PATCH", f"/api/customers/{acme['publicId']}", {"statusPage": {"enabled": True}})
+        status_path = acme_page["statusPage"]["path"]
+        driver.delete_all_cookies()
+        driver.get(base + status_path)
+        wait.until(EC.presence_of_element_located((By.ID, "monitors")))
+        status_html = page_text()
+        assert "alice-inbox" in status_html and "other-mailbox" not in status_html, status_html
+        assert "127.0.0.1" not in driver.find_element(By.ID, "main").text
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#monitors svg rect")) == 90
+        shot("14-status-page")
+        step("the customer's status page shows its monitor with 90 daily bars, not the other customer's, no hostname")
 
         for text in seen:
             assert ALICE_PASSWORD not in text and OTHER_PASSWORD not in text, "a mailbox password reached the browser"

@@ -49,6 +49,13 @@ enum ResourceJSON {
             json.field("email", c.email)
             json.field("allowedCheckCountryCodes", strings: c.allowedCheckCountryCodes)
             json.field("alertLocationThresholdCount", c.alertLocationThresholdCount)
+            json.key("statusPage")
+            json.object { json in
+                json.field("enabled", c.statusPage != nil)
+                json.field("slug", c.statusPage?.slug)
+                json.field("path", c.statusPage.map { "/status/\($0.slug)" })
+                json.field("showHostnames", c.statusPage?.showHostnames ?? false)
+            }
             json.field("createdAt", c.createdAt)
             json.field("updatedAt", c.updatedAt)
         }

@@ -7,6 +7,9 @@ extension Dashboard {
     public init(runtime: MailmonRuntime, api: APIDependencies, refreshSeconds: Int = 5) throws {
         try self.init(
             principals: api.principals, monitors: api.monitors, customers: api.customers, history: api.history, incidents: api.incidents,
-            scripts: api.scripts, access: AccessPolicy(library: runtime.library), failures: api.authFailures, refreshSeconds: refreshSeconds)
+            scripts: api.scripts,
+            statusPages: StatusPageService(
+                customers: runtime.database, monitors: runtime.database, statistics: runtime.database, incidents: runtime.database),
+            access: AccessPolicy(library: runtime.library), failures: api.authFailures, refreshSeconds: refreshSeconds)
     }
 }

@@ -10,6 +10,7 @@ struct CustomerRow {
     let email: String?
     let threshold: Int
     let monitorsHref: String
+    let statusHref: String?
 }
 
 struct CustomersView {
@@ -40,7 +41,7 @@ extension Dashboard {
                 let rows = found.items.map {
                     CustomerRow(
                         name: $0.name, publicId: $0.publicId.lowercasedString, email: $0.email, threshold: $0.alertLocationThresholdCount,
-                        monitorsHref: "/?customer=\($0.publicId.lowercasedString)")
+                        monitorsHref: "/?customer=\($0.publicId.lowercasedString)", statusHref: $0.statusPage.map { "/status/\($0.slug)" })
                 }
                 return pages.page("customers", CustomersView(chrome: me.chrome, customers: rows, empty: rows.isEmpty))
             }

@@ -4,7 +4,8 @@ public import Hummingbird
 import Foundation
 
 /// The web dashboard on the API's port: the fleet, one monitor, incidents, customers, the scripts,
-/// and the monitor form, server-rendered from templates compiled into the binary. A browser signs
+/// and the monitor form, server-rendered from templates compiled into the binary; and the customers'
+/// public status pages (`/status/<slug>`, no sign-in). A browser signs
 /// in with an API token (`DashboardSessions`); every page acts as that token, through the same
 /// services and Lua policies as the API, so a readonly token sees and cannot change.
 public struct Dashboard: Sendable {
@@ -14,6 +15,8 @@ public struct Dashboard: Sendable {
     let history: MonitorHistoryService
     let incidents: IncidentService
     let scripts: ScriptService
+    let statusPages: StatusPageService
+    let statusHTML = StatusPageHTML()
     let access: AccessPolicy
     let sessions: DashboardSessions
     let failures: AuthFailureLimiter
@@ -23,7 +26,7 @@ public struct Dashboard: Sendable {
 
     public init(
         principals: PrincipalCache, monitors: MonitorService, customers: CustomerService, history: MonitorHistoryService,
-        incidents: IncidentService, scripts: ScriptService, access: AccessPolicy, failures: AuthFailureLimiter,
+        incidents: IncidentService, scripts: ScriptService, statusPages: StatusPageService, access: AccessPolicy, failures: AuthFailureLimiter,
         sessions: DashboardSessions = DashboardSessions(), refreshSeconds: Int = 5
     ) throws {
         self.principals = principals
@@ -32,6 +35,7 @@ public struct Dashboard: Sendable {
         self.history = history
         self.incidents = incidents
         self.scripts = scripts
+        self.statusPages = statusPages
         self.access = access
         self.failures = failures
         self.sessions = sessions
@@ -48,5 +52,6 @@ public struct Dashboard: Sendable {
         addMonitorForm(to: router)
         addIncidents(to: router)
         addListings(to: router)
+        addStatusPages(to: router)
     }
 }

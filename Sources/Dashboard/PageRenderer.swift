@@ -22,6 +22,7 @@ struct PageRenderer: Sendable {
         ("customers", PackageResources.customers_mustache),
         ("scripts", PackageResources.scripts_mustache),
         ("problem", PackageResources.problem_mustache),
+        ("status", PackageResources.status_mustache),
     ]
 
     init() throws {
@@ -34,8 +35,11 @@ struct PageRenderer: Sendable {
 
     /// The page `template` for `view`, as an HTML answer.
     func page(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(view, withTemplate: template) ?? "template \(template) is missing"
-        return Self.html(html, status: status)
+        Self.html(render(template, view), status: status)
+    }
+
+    func render(_ template: String, _ view: Any) -> String {
+        library.render(view, withTemplate: template) ?? "template \(template) is missing"
     }
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

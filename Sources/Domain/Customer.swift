@@ -1,5 +1,18 @@
 public import Foundation
 
+/// A customer's public status page: at `/status/<slug>`, opt-in per customer.
+public struct StatusPageSetting: Sendable, Hashable {
+    /// Unguessable when generated; chosen by the operator otherwise. Unique across the installation.
+    public var slug: String
+    /// Whether the page shows the monitors' hostnames (never users or passwords).
+    public var showHostnames: Bool
+
+    public init(slug: String, showHostnames: Bool = false) {
+        self.slug = slug
+        self.showHostnames = showHostnames
+    }
+}
+
 public struct Customer: Sendable, Hashable {
     public var id: Int64
     public var publicId: UUID
@@ -11,8 +24,14 @@ public struct Customer: Sendable, Hashable {
     public var alertLocationThresholdCount: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// nil: no status page.
+    public var statusPage: StatusPageSetting?
 
-    public init(id: Int64, publicId: UUID, organizationId: Int64, name: String, email: String? = nil, allowedCheckCountryCodes: [String], alertLocationThresholdCount: Int, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: Int64, publicId: UUID, organizationId: Int64, name: String, email: String? = nil, allowedCheckCountryCodes: [String],
+        alertLocationThresholdCount: Int, createdAt: Date, updatedAt: Date, statusPage: StatusPageSetting? = nil
+    ) {
+        self.statusPage = statusPage
         self.id = id
         self.publicId = publicId
         self.organizationId = organizationId
@@ -32,11 +51,13 @@ public struct NewCustomer: Sendable {
     public var email: String?
     public var allowedCheckCountryCodes: [String]
     public var alertLocationThresholdCount: Int
+    public var statusPage: StatusPageSetting?
 
     public init(
         publicId: UUID, organizationId: Int64, name: String, email: String?, allowedCheckCountryCodes: [String],
-        alertLocationThresholdCount: Int
+        alertLocationThresholdCount: Int, statusPage: StatusPageSetting? = nil
     ) {
+        self.statusPage = statusPage
         self.publicId = publicId
         self.organizationId = organizationId
         self.name = name
@@ -69,7 +90,8 @@ public enum StoreError: Error, Sendable, Equatable {
 
 public protocol CustomerRepository: Sendable {
     func insertCustomer(_ customer: NewCustomer, audit: AuditRecord?) async throws -> Customer
-    /// Writes the customer's changeable fields (name, email, country codes, threshold); nil when it is gone.
+    /// Writes the customer's changeable fields (name, email, country codes, threshold, status page); nil
+    /// when it is gone; `StoreError.conflict` when another customer has the status page's slug.
     func updateCustomer(_ customer: Customer, at: Date, audit: AuditRecord?) async throws -> Customer?
     /// Deletes the customer with everything of it: its monitors (and their history), its alert
     /// channels and its tokens. False when it is gone.
@@ -78,6 +100,8 @@ public protocol CustomerRepository: Sendable {
     /// The customer with this publicId in `organizationId` (publicIds are unique per organization);
     /// nil organization: the first in any (a global supporter's read).
     func customer(publicId: UUID, organizationId: Int64?) async throws -> Customer?
+    /// The customer whose status page is at this slug.
+    func customer(statusPageSlug: String) async throws -> Customer?
     /// Customers of an organization (nil: all), optionally only one, filtered by a name/email substring.
     func customers(organizationId: Int64?, onlyCustomerId: Int64?, search: String?, page: Int, perPage: Int) async throws -> Page<Customer>
 }

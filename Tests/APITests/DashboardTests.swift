@@ -1,6 +1,7 @@
 import API
 import App
 import Dashboard
+import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -181,6 +182,62 @@ import Testing
                 #expect(!body.contains(Self.password) && !body.contains("Second-Password-2"), "\(path)")
                 #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
             }
+        }
+    }
+}
+
+/// Status pages: opt-in per customer over the API, public, one customer's monitors only, no secrets.
+@Suite struct StatusPageTests {
+    @Test func aCustomersStatusPageShowsItsMonitorsAndNothingSecret() async throws {
+        let fixture = try await APIFixture.make()
+        try await DashboardTests.application(fixture).test(.router) { client in
+            let acme = try await client.call(.post, "/api/customers", token: fixture.admin, json: #"{"name": "Acme", "statusPage": {"enabled": true}}"#)
+            #expect(acme.status == .created)
+            let setting = try #require(acme.body["statusPage"] as? [String: Any])
+            let slug = try #require(setting["slug"] as? String)
+            #expect(slug.count == 32 && setting["enabled"] as? Bool == true && setting["path"] as? String == "/status/\(slug)")
+            let other = try await client.call(.post, "/api/customers", token: fixture.admin, json: #"{"name": "Other"}"#)
+            #expect((other.body["statusPage"] as? [String: Any])?["enabled"] as? Bool == false)
+            for (customer, name, host) in [(acme.body["publicId"], "acme-inbox", "imap.acme-mail.example"), (other.body["publicId"], "other-inbox", "imap.other.example")] {
+                let created = try await client.call(
+                    .post, "/api/imap-pop-monitors", token: fixture.admin,
+                    json: #"{"customerId": "\#(customer as? String ?? "")", "name": "\#(name)", "hostname": "\#(host)", "imapPopConfig": {"user": "someone@acme.example", "password": "\#(DashboardTests.password)"}}"#)
+                #expect(created.status == .created)
+            }
+
+            let page = try await client.execute(uri: "/status/\(slug)", method: .get)
+            #expect(page.status == .ok)
+            let html = DashboardTests.text(page)
+            #expect(html.contains("acme-inbox") && html.contains("Not checked yet") && html.contains("All mailboxes operational"))
+            #expect(!html.contains("other-inbox") && !html.contains("imap.acme-mail.example") && !html.contains("someone@acme.example"))
+            #expect(!html.contains(DashboardTests.password))
+            #expect(html.components(separatedBy: "<rect ").count - 1 == StatusPageService.days)
+            #expect(page.headers[.cacheControl] == "public, max-age=30")
+            let etag = try #require(page.headers[.eTag])
+            #expect(try await client.execute(uri: "/status/\(slug)", method: .get, headers: [.ifNoneMatch: etag]).status == .notModified)
+
+            // The operator may show hostnames; the page follows at once (a new fingerprint, a new ETag).
+            let acmeId = try #require(acme.body["publicId"] as? String)
+            let shown = try await client.call(
+                .patch, "/api/customers/\(acmeId)", token: fixture.admin, json: #"{"statusPage": {"enabled": true, "showHostnames": true}}"#)
+            #expect((shown.body["statusPage"] as? [String: Any])?["slug"] as? String == slug)
+            let withHosts = try await client.execute(uri: "/status/\(slug)", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(withHosts.status == .ok)
+            #expect(DashboardTests.text(withHosts).contains("imap.acme-mail.example"))
+
+            // A chosen slug is one customer's; switched off, the page is gone.
+            let otherId = try #require(other.body["publicId"] as? String)
+            let chosen = try await client.call(.patch, "/api/customers/\(otherId)", token: fixture.admin, json: #"{"statusPage": {"enabled": true, "slug": "\#(slug)"}}"#)
+            #expect(chosen.status == .conflict)
+            let bad = try await client.call(.patch, "/api/customers/\(otherId)", token: fixture.admin, json: #"{"statusPage": {"enabled": true, "slug": "Bad Slug"}}"#)
+            #expect(bad.status == .badRequest)
+            let off = try await client.call(.patch, "/api/customers/\(acmeId)", token: fixture.admin, json: #"{"statusPage": {"enabled": false}}"#)
+            #expect((off.body["statusPage"] as? [String: Any])?["enabled"] as? Bool == false)
+            #expect(try await client.execute(uri: "/status/\(slug)", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/status/unknown-slug", method: .get).status == .notFound)
+            // Switching a status page is a change of the customer: readonly tokens cannot.
+            let refused = try await client.call(.patch, "/api/customers/\(acmeId)", token: fixture.readonly, json: #"{"statusPage": {"enabled": true}}"#)
+            #expect(refused.status == .forbidden)
         }
     }
 }

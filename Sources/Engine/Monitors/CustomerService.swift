@@ -39,7 +39,7 @@ public struct CustomerService: Sendable {
         do {
             let customer = NewCustomer(
                 publicId: publicId, organizationId: actor.organizationId, name: fields.name, email: fields.email,
-                allowedCheckCountryCodes: fields.codes, alertLocationThresholdCount: fields.threshold)
+                allowedCheckCountryCodes: fields.codes, alertLocationThresholdCount: fields.threshold, statusPage: fields.statusPage)
             let audit = AuditRecord(
                 actor, action: "customer.create", targetType: "customer", targetId: publicId.lowercasedString, customerId: nil,
                 policyVersion: version)
@@ -56,12 +56,56 @@ public struct CustomerService: Sendable {
         var email: String?
         var codes: [String]
         var threshold: Int
+        var statusPage: StatusPageSetting?
+    }
+
+    /// `statusPage`: `{enabled, slug?, showHostnames?}`; null or absent leaves it as it is. Enabling without
+    /// a slug keeps the current one or makes an unguessable one (32 hex digits).
+    static func statusPage(_ value: LuaValue, current: StatusPageSetting?) throws -> StatusPageSetting? {
+        if value.isNil { return current }
+        guard let table = value.tableValue, table.array.isEmpty else {
+            throw DomainError.badRequest("statusPage must be an object: {\"enabled\": true, \"slug\": …, \"showHostnames\": …}", field: "statusPage")
+        }
+        let known: Set<String> = ["enabled", "slug", "showHostnames"]
+        if let unknown = table.fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw DomainError.badRequest("statusPage.\(unknown) is not a known key (known: enabled, slug, showHostnames)", field: "statusPage")
+        }
+        guard case .boolean(let enabled) = table["enabled"] else {
+            throw DomainError.badRequest("statusPage.enabled is required: true or false", field: "statusPage")
+        }
+        var showHostnames = current?.showHostnames ?? false
+        if !table["showHostnames"].isNil {
+            guard case .boolean(let show) = table["showHostnames"] else {
+                throw DomainError.badRequest("statusPage.showHostnames must be true or false", field: "statusPage")
+            }
+            showHostnames = show
+        }
+        var slug: String?
+        if !table["slug"].isNil {
+            guard let text = table["slug"].stringValue, isSlug(text) else {
+                throw DomainError.badRequest(
+                    "statusPage.slug must be 4-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+                    field: "statusPage")
+            }
+            slug = text
+        }
+        guard enabled else { return nil }
+        return StatusPageSetting(
+            slug: slug ?? current?.slug ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), showHostnames: showHostnames)
+    }
+
+    static func isSlug(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (4...64).contains(bytes.count) else { return false }
+        func alphanumeric(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+        return alphanumeric(bytes.first!) && alphanumeric(bytes.last!) && bytes.allSatisfy { alphanumeric($0) || $0 == 0x2D }
     }
 
     static func fields(_ table: LuaTable, current: Customer?) throws -> Fields {
         var fields = Fields(
             name: current?.name ?? "", email: current?.email, codes: current?.allowedCheckCountryCodes ?? [],
-            threshold: current?.alertLocationThresholdCount ?? 1)
+            threshold: current?.alertLocationThresholdCount ?? 1, statusPage: current?.statusPage)
+        fields.statusPage = try statusPage(table["statusPage"], current: current?.statusPage)
         if current == nil || !table["name"].isNil {
             // Blank is spaces only (as lib/monitor_rules has it for monitors); control characters are refused below.
             guard let name = table["name"].stringValue, !name.unicodeScalars.allSatisfy({ $0 == " " }), name.unicodeScalars.count <= 200 else {
@@ -113,18 +157,24 @@ public struct CustomerService: Sendable {
         changed.email = fields.email
         changed.allowedCheckCountryCodes = fields.codes
         changed.alertLocationThresholdCount = fields.threshold
+        changed.statusPage = fields.statusPage
         var names: [String] = []
         if changed.name != current.name { names.append("name") }
         if changed.email != current.email { names.append("email") }
         if changed.allowedCheckCountryCodes != current.allowedCheckCountryCodes { names.append("allowedCheckCountryCodes") }
         if changed.alertLocationThresholdCount != current.alertLocationThresholdCount { names.append("alertLocationThresholdCount") }
+        if changed.statusPage != current.statusPage { names.append("statusPage") }
         let audit = AuditRecord(
             actor, action: "customer.update", targetType: "customer", targetId: current.publicId.lowercasedString, customerId: current.id,
             policyVersion: version, changes: names)
-        guard let updated = try await admission.admit({ try await customers.updateCustomer(changed, at: Date(), audit: audit) }) else {
-            throw DomainError.notFound("Customer not found")
+        do {
+            guard let updated = try await admission.admit({ try await customers.updateCustomer(changed, at: Date(), audit: audit) }) else {
+                throw DomainError.notFound("Customer not found")
+            }
+            return updated
+        } catch StoreError.conflict(let message) {
+            throw DomainError.conflict(message)
         }
-        return updated
     }
 
     /// `DELETE /api/customers/:id[?deleteMonitors=true]`: who may, and whether a customer with monitors

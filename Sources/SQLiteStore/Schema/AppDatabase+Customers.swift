@@ -10,14 +10,17 @@ extension AppDatabase: CustomerRepository {
                 arguments: [customer.organizationId, customer.publicId.lowercasedString]) == true {
                 throw StoreError.conflict("a customer with publicId \(customer.publicId.lowercasedString) exists")
             }
+            try Self.checkSlugFree(customer.statusPage, customerId: nil, in: db)
             try db.execute(
                 sql: """
                     INSERT INTO customer (publicId, organizationId, name, email, allowedCheckCountryCodes,
-                      alertLocationThresholdCount, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                      alertLocationThresholdCount, createdAt, updatedAt, statusPageSlug, statusPageShowsHostnames)
+                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     customer.publicId.lowercasedString, customer.organizationId, customer.name, customer.email,
                     CountryCodeColumn.encode(customer.allowedCheckCountryCodes), customer.alertLocationThresholdCount, now, now,
+                    customer.statusPage?.slug, customer.statusPage?.showHostnames ?? false,
                 ])
             let inserted = try Self.customer(db, id: db.lastInsertedRowID)!
             if let audit { try Self.record(audit, in: db) }
@@ -27,14 +30,16 @@ extension AppDatabase: CustomerRepository {
 
     public func updateCustomer(_ customer: Customer, at date: Date, audit: AuditRecord?) async throws -> Customer? {
         try await pool.write { db in
+            try Self.checkSlugFree(customer.statusPage, customerId: customer.id, in: db)
             try db.execute(
                 sql: """
                     UPDATE customer SET name = ?, email = ?, allowedCheckCountryCodes = ?, alertLocationThresholdCount = ?,
-                      updatedAt = MAX(?, updatedAt + 1) WHERE id = ?
+                      statusPageSlug = ?, statusPageShowsHostnames = ?, updatedAt = MAX(?, updatedAt + 1) WHERE id = ?
                     """,
                 arguments: [
                     customer.name, customer.email, CountryCodeColumn.encode(customer.allowedCheckCountryCodes),
-                    customer.alertLocationThresholdCount, StoredTime.milliseconds(date), customer.id,
+                    customer.alertLocationThresholdCount, customer.statusPage?.slug, customer.statusPage?.showHostnames ?? false,
+                    StoredTime.milliseconds(date), customer.id,
                 ])
             guard db.changesCount == 1 else { return nil }
             if let audit { try Self.record(audit, in: db) }
@@ -54,6 +59,22 @@ extension AppDatabase: CustomerRepository {
 
     public func customer(id: Int64) async throws -> Customer? {
         try await pointRead { db in try Self.customer(db, id: id) }
+    }
+
+    public func customer(statusPageSlug: String) async throws -> Customer? {
+        try await pointRead { db in
+            try SQLiteColumns.fetchOne(
+                db.cachedStatement(sql: "SELECT \(Self.customerColumns) FROM customer WHERE statusPageSlug = ?"), arguments: [statusPageSlug],
+                Self.customer(columns:))
+        }
+    }
+
+    /// A slug is one customer's: another's is a conflict (the unique index would refuse it too).
+    static func checkSlugFree(_ page: StatusPageSetting?, customerId: Int64?, in db: Database) throws {
+        guard let slug = page?.slug else { return }
+        if let owner = try Int64.fetchOne(db, sql: "SELECT id FROM customer WHERE statusPageSlug = ?", arguments: [slug]), owner != customerId {
+            throw StoreError.conflict("the status page slug \(slug) is taken")
+        }
     }
 
     public func customer(publicId: UUID, organizationId: Int64?) async throws -> Customer? {
@@ -102,13 +123,14 @@ extension AppDatabase: CustomerRepository {
 
     /// The customer columns in the order `customer(columns:)` reads them.
     static let customerColumns =
-        "id, publicId, organizationId, name, email, allowedCheckCountryCodes, alertLocationThresholdCount, createdAt, updatedAt"
+        "id, publicId, organizationId, name, email, allowedCheckCountryCodes, alertLocationThresholdCount, createdAt, updatedAt, statusPageSlug, statusPageShowsHostnames"
 
     static func customer(columns row: SQLiteColumns) -> Customer {
         Customer(
             id: row.int64(0), publicId: UUID(text: row.string(1)) ?? UUID(), organizationId: row.int64(2), name: row.string(3),
             email: row.optionalString(4), allowedCheckCountryCodes: CountryCodeColumn.decode(row.string(5)),
-            alertLocationThresholdCount: row.int(6), createdAt: StoredTime.date(row.int64(7)), updatedAt: StoredTime.date(row.int64(8)))
+            alertLocationThresholdCount: row.int(6), createdAt: StoredTime.date(row.int64(7)), updatedAt: StoredTime.date(row.int64(8)),
+            statusPage: row.optionalString(9).map { StatusPageSetting(slug: $0, showHostnames: row.int(10) != 0) })
     }
 }
 

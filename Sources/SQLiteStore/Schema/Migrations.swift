@@ -302,6 +302,15 @@ enum Migrations {
             // What an owed alert says about its incident (trigger or resolve), for on-call services.
             try db.execute(sql: "ALTER TABLE alertOutbox ADD COLUMN event TEXT NOT NULL DEFAULT 'trigger'")
         }
+        migrator.registerMigration("v14: customer status pages") { db in
+            // A customer's public status page: its slug (nil: none) and whether it shows hostnames.
+            try db.execute(
+                sql: """
+                    ALTER TABLE customer ADD COLUMN statusPageSlug TEXT;
+                    ALTER TABLE customer ADD COLUMN statusPageShowsHostnames INTEGER NOT NULL DEFAULT 0;
+                    CREATE UNIQUE INDEX customer_statusPageSlug ON customer (statusPageSlug) WHERE statusPageSlug IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }
