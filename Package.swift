@@ -189,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "APIBenchmark",
             dependencies: [
-                "App", "API", "Engine", "Domain", "SQLiteStore", "LuaHost", "MailmonTestSupport",
+                "App", "API", "Dashboard", "Engine", "Domain", "SQLiteStore", "LuaHost", "MailmonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 import App
 import API
+import Dashboard
 import Engine
 import Foundation
 import Hummingbird
@@ -42,8 +43,9 @@ struct ServerUnderTest: Sendable {
             dependencies.principals = PrincipalCache(access: runtime.database, lifetime: .zero)
         }
         let ready = AsyncStream<Int>.makeStream()
+        let dashboard = try Dashboard(runtime: runtime, api: dependencies)
         let application = Application(
-            router: buildRouter(dependencies),
+            router: buildRouter(dependencies, pages: dashboard.add),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "mailmon"),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -65,6 +67,37 @@ struct ServerUnderTest: Sendable {
         }
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// A customer with `count` monitors and a status page at `/status/<slug>`.
+    func seedStatusPage(slug: String, monitors count: Int) async throws {
+        let customer = try await runtime.customers.create(
+            ["name": "Status Customer", "statusPage": ["enabled": true, "slug": .string(slug)]], actor: admin)
+        for index in 0..<count {
+            _ = try await runtime.monitors.create(.table(LuaTable(fields: [
+                "customerId": .integer(customer.id), "name": .string("Status mailbox \(index)"), "hostname": .string("status\(index).example.com"),
+                "imapPopConfig": ["protocol": "imap", "user": "monitor@example.com", "password": "password", "tls": true],
+            ])), actor: admin)
+        }
+    }
+
+    /// Signs in to the dashboard as a browser does (curl, POST /login) and returns the session cookie.
+    func dashboardCookie() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = [
+            "-s", "-i", "-X", "POST", "-H", "Origin: http://127.0.0.1:\(port)", "--data-urlencode", "token=\(token)",
+            "http://127.0.0.1:\(port)/login",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let line = text.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("set-cookie: mailmon_session=") }) else {
+            throw BenchError("the dashboard sign-in set no cookie:\n\(text)")
+        }
+        return String(line.dropFirst("set-cookie: ".count).prefix { $0 != ";" })
     }
 
     func monitorCount() async throws -> Int {

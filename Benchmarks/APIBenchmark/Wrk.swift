@@ -6,6 +6,10 @@ struct WrkRoute {
     let path: String
     let method: String
     let body: String?
+    /// A dashboard session's cookie (`mailmon_session=…`), for the pages.
+    var cookie: String? = nil
+    /// Connections for this route instead of the run's (a page a person opens, not a client's burst).
+    var connections: Int? = nil
 }
 
 /// What wrk printed for one run.
@@ -32,7 +36,7 @@ struct Wrk {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = [
-            "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(server.port)\(route.path)",
+            "-t2", "-c\(route.connections ?? connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(server.port)\(route.path)",
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -52,6 +56,7 @@ struct Wrk {
             "wrk.method = \"\(route.method)\"",
             "wrk.headers[\"Authorization\"] = \"Bearer \(token)\"",
         ]
+        if let cookie = route.cookie { lines.append("wrk.headers[\"Cookie\"] = \"\(cookie)\"") }
         if let body = route.body {
             lines.append("wrk.headers[\"Content-Type\"] = \"application/json\"")
             lines.append("wrk.body = [==[\(body)]==]")

@@ -134,10 +134,12 @@ extension Dashboard {
                       sortByState: true),
                 actor: me.principal)
         }
-        var counts: [StateCount] = []
-        for state in MonitorState.allCases {
-            let count = try await list(state, page: 1, perPage: 1).total
-            counts.append(StateCount(state: state.rawValue, count: count, href: "/?" + filter.query(state: .some(state), page: 1), current: filter.state == state))
+        let byState = try await monitors.stateCounts(
+            .init(organizationId: nil, customer: filter.customer, search: filter.search, page: 1, perPage: 1), actor: me.principal)
+        let counts = MonitorState.allCases.map { state in
+            StateCount(
+                state: state.rawValue, count: byState[state] ?? 0, href: "/?" + filter.query(state: .some(state), page: 1),
+                current: filter.state == state)
         }
         let found = try await list(filter.state, page: filter.page, perPage: Self.fleetPageSize)
         let recent = try await history.recentChecks(of: found.items.map(\.0), limit: 20)

@@ -1,4 +1,5 @@
 import API
+import Crypto
 import Domain
 import Engine
 import Foundation
@@ -51,27 +52,34 @@ actor StatusPageHTML {
 extension Dashboard {
     /// `GET /status/:slug`: a customer's public status page, no sign-in; 404 for a slug no customer has.
     func addStatusPages(to router: Router<MailmonRequestContext>) {
-        router.get("status/:slug") { request, context in
-            let slug = try context.parameters.require("slug")
-            guard let page = try await statusPages.page(slug: slug) else {
-                return problem(nil, .notFound, "No such status page", "There is no status page at this address.")
-            }
-            let html: String
-            let etag: String
-            if let cached = await statusHTML.cached(slug, fingerprint: page.fingerprint) {
-                (html, etag) = cached
-            } else {
-                html = pages.render("status", Self.statusView(page))
-                etag = "\"" + String(page.fingerprint.hashValue.magnitude, radix: 36) + "-" + String(html.utf8.count, radix: 36) + "\""
-                await statusHTML.keep(slug, fingerprint: page.fingerprint, html: html, etag: etag)
-            }
-            var headers = PageRenderer.securityHeaders
-            headers[.cacheControl] = "public, max-age=30"
-            headers[.eTag] = etag
-            if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
-            headers[.contentType] = "text/html; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        router.get("status/:slug") { request, context in try await statusPage(request, context) }
+        // Uptime checkers often probe with HEAD: the same answer without its body.
+        router.head("status/:slug") { request, context in
+            let response = try await statusPage(request, context)
+            return Response(status: response.status, headers: response.headers)
         }
+    }
+
+    func statusPage(_ request: Request, _ context: MailmonRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard let page = try await statusPages.page(slug: slug) else {
+            return problem(nil, .notFound, "No such status page", "There is no status page at this address.")
+        }
+        let html: String
+        let etag: String
+        if let cached = await statusHTML.cached(slug, fingerprint: page.fingerprint) {
+            (html, etag) = cached
+        } else {
+            html = pages.render("status", Self.statusView(page))
+            etag = "\"" + SHA256.hash(data: Data(page.fingerprint.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+            await statusHTML.keep(slug, fingerprint: page.fingerprint, html: html, etag: etag)
+        }
+        var headers = PageRenderer.securityHeaders
+        headers[.cacheControl] = "public, max-age=30"
+        headers[.eTag] = etag
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static func statusView(_ page: StatusPage, now: Date = Date()) -> StatusPageView {

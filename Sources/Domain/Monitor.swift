@@ -122,4 +122,6 @@ public protocol MonitorRepository: Sendable {
     /// A page of monitors with their customer's name, ordered by id.
     func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)>
     func countMonitors(customerId: Int64) async throws -> Int
+    /// Monitors of the query's organization, customer and search by state (states without any are absent).
+    func stateCounts(_ query: MonitorQuery) async throws -> [MonitorState: Int]
 }

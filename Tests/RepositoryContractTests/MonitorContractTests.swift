@@ -145,6 +145,38 @@ struct MonitorContractTests {
         }
     }
 
+    @Test("stateCounts counts the scope's monitors by state: the status first, then the checks, unknown before the first", arguments: StoreKind.allCases)
+    func stateCounts(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let organization = try await store.organization()
+            let customer = try await store.addCustomer(organizationId: organization)
+            let other = try await store.addCustomer(organizationId: organization)
+            let up = try await store.addMonitor(customer, .sample("up"))
+            let down = try await store.addMonitor(customer, .sample("down"))
+            _ = try await store.addMonitor(customer, .sample("never checked"))
+            var paused = MonitorFields.sample("paused")
+            paused.status = .disabled
+            _ = try await store.addMonitor(customer, paused)
+            _ = try await store.addMonitor(other, .sample("elsewhere"))
+            _ = try #require(
+                try await store.history.recordCheck(monitorId: up.id, outcome: CheckOutcome(result: .sample(at: Fixed.t0), nextCheckAt: Fixed.at(300))))
+            _ = try #require(
+                try await store.history.recordCheck(
+                    monitorId: down.id,
+                    outcome: CheckOutcome(
+                        result: .sample(at: Fixed.t0, ok: false, category: "timeout"), nextCheckAt: Fixed.at(300),
+                        open: [.init(type: "timeout", message: "timed out")])))
+            let counts = try await store.monitors.stateCounts(
+                MonitorQuery(organizationId: organization, customerId: customer.id, search: nil, page: 1, perPage: 1))
+            #expect(counts == [.up: 1, .down: 1, .unknown: 1, .disabled: 1])
+            let all = try await store.monitors.stateCounts(MonitorQuery(organizationId: organization, customerId: nil, search: nil, page: 1, perPage: 1))
+            #expect(all[.unknown] == 2 && all.values.reduce(0, +) == 5)
+            let searched = try await store.monitors.stateCounts(
+                MonitorQuery(organizationId: organization, customerId: nil, search: "down", page: 1, perPage: 1))
+            #expect(searched == [.down: 1])
+        }
+    }
+
     @Test("monitors(…) pages in id order with the total, and gives each monitor's customer name", arguments: StoreKind.allCases)
     func paging(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in

@@ -137,8 +137,27 @@ public struct MonitorService: Sendable {
     }
 
     public func list(_ query: ListQuery, actor: Principal) async throws -> Page<(Monitor, customerName: String)> {
+        var page = try await monitors.monitors(try await scoped(query, actor: actor))
+        var secrets = access.secretsVisibility(for: actor)
+        for index in page.items.indices {
+            let monitor = page.items[index].0
+            if try await !secrets.allowed(organizationId: monitor.organizationId, customerId: monitor.customerId) {
+                page.items[index].0 = monitor.maskingSecrets()
+            }
+        }
+        return page
+    }
+
+    /// How many monitors of the list's scope (organization, customer, search) are in each state,
+    /// in one read: the dashboard's counts. The query's state, sort and page are not used.
+    public func stateCounts(_ query: ListQuery, actor: Principal) async throws -> [MonitorState: Int] {
+        try await monitors.stateCounts(try await scoped(query, actor: actor))
+    }
+
+    /// The store's query for a list: the actor's organization (a global supporter without a filter:
+    /// every one) and customer scope, and the customer filter once the policy allowed it.
+    private func scoped(_ query: ListQuery, actor: Principal) async throws -> MonitorQuery {
         try await access.require(.listMonitors, actor: actor, organizationId: query.organizationId)
-        // A global supporter without a filter sees every organization; everyone else their own.
         let organizationId: Int64? = query.organizationId ?? (actor.globalSupporter ? nil : actor.organizationId)
         var customerId = actor.customerId
         if let identifier = query.customer {
@@ -149,18 +168,9 @@ public struct MonitorService: Sendable {
             try await access.require(.listMonitors, actor: actor, organizationId: query.organizationId, customerId: customer.id)
             customerId = customer.id
         }
-        var page = try await monitors.monitors(
-            MonitorQuery(
-                organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage,
-                state: query.state, sortByState: query.sortByState))
-        var secrets = access.secretsVisibility(for: actor)
-        for index in page.items.indices {
-            let monitor = page.items[index].0
-            if try await !secrets.allowed(organizationId: monitor.organizationId, customerId: monitor.customerId) {
-                page.items[index].0 = monitor.maskingSecrets()
-            }
-        }
-        return page
+        return MonitorQuery(
+            organizationId: organizationId, customerId: customerId, search: query.search, page: query.page, perPage: query.perPage,
+            state: query.state, sortByState: query.sortByState)
     }
 
     /// The monitor a path names: its `publicId`, or the numeric `id` the create answer carries

@@ -90,22 +90,49 @@ extension AppDatabase: MonitorRepository {
         }
     }
 
+    /// The WHERE conditions of a query's organization, customer and search (on `monitor m`), their
+    /// arguments, and the scope's column names (which `monitorCount` has too).
+    static func scopeConditions(_ query: MonitorQuery) -> (conditions: [String], arguments: StatementArguments, scope: [String]) {
+        var scope: [String] = []
+        var arguments = StatementArguments()
+        if let organizationId = query.organizationId { scope.append("organizationId"); _ = arguments.append(contentsOf: [organizationId]) }
+        if let customerId = query.customerId { scope.append("customerId"); _ = arguments.append(contentsOf: [customerId]) }
+        var conditions = scope.map { "m.\($0) = ?" }
+        if let search = query.search, !search.isEmpty {
+            // The customers whose name matches are found once, not looked up for every monitor.
+            conditions.append(
+                "(m.name LIKE ? ESCAPE '\\' OR m.hostname LIKE ? ESCAPE '\\' OR m.customerId IN (SELECT id FROM customer WHERE name LIKE ? ESCAPE '\\'))")
+            let pattern = SearchPattern.like(search)
+            _ = arguments.append(contentsOf: [pattern, pattern, pattern])
+        }
+        return (conditions, arguments, scope)
+    }
+
+    public func stateCounts(_ query: MonitorQuery) async throws -> [MonitorState: Int] {
+        try await pool.read { db in
+            let (conditions, arguments, _) = Self.scopeConditions(query)
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT CASE WHEN m.status IN ('disabled', 'maintenance') THEN m.status ELSE coalesce(m.checkState, 'unknown') END,
+                          COUNT(*) FROM monitor m \(filter) GROUP BY 1
+                        """),
+                arguments: arguments)
+            var counts: [MonitorState: Int] = [:]
+            for row in rows {
+                guard let state = MonitorState(rawValue: row[0] as String) else { continue }
+                counts[state, default: 0] += row[1] as Int
+            }
+            return counts
+        }
+    }
+
     public func monitors(_ query: MonitorQuery) async throws -> Page<(Monitor, customerName: String)> {
         try await pool.read { db in
             // The scope (organization, customer) filters both monitor and monitorCount by the same columns.
-            var scope: [String] = []
-            var arguments = StatementArguments()
-            if let organizationId = query.organizationId { scope.append("organizationId"); _ = arguments.append(contentsOf: [organizationId]) }
-            if let customerId = query.customerId { scope.append("customerId"); _ = arguments.append(contentsOf: [customerId]) }
-            var conditions = scope.map { "m.\($0) = ?" }
+            var (conditions, arguments, scope) = Self.scopeConditions(query)
             let search = query.search.flatMap { $0.isEmpty ? nil : $0 }
-            if let search {
-                // The customers whose name matches are found once, not looked up for every monitor.
-                conditions.append(
-                    "(m.name LIKE ? ESCAPE '\\' OR m.hostname LIKE ? ESCAPE '\\' OR m.customerId IN (SELECT id FROM customer WHERE name LIKE ? ESCAPE '\\'))")
-                let pattern = SearchPattern.like(search)
-                _ = arguments.append(contentsOf: [pattern, pattern, pattern])
-            }
             if let state = query.state {
                 switch state {
                 case .maintenance, .disabled: conditions.append("m.status = '\(state.rawValue)'")
