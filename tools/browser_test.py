@@ -332,6 +332,17 @@ def main():
             shot("10" + path.replace("/", "-"))
         step("incidents, the edit form (empty password), customers and scripts render")
 
+        # A phone-sized window: the pages fit its width (wide tables scroll inside their box).
+        driver.set_window_size(390, 844)
+        for path, name in [("/", "15-phone-fleet"), (f"/monitors/{monitor}", "16-phone-monitor")]:
+            driver.get(base + path)
+            wait.until(EC.presence_of_element_located((By.ID, "live")))
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth;")
+            assert overflow <= 1, f"{path} is {overflow} px wider than a phone's window"
+            shot(name)
+        driver.set_window_size(1280, 900)
+        step("on a phone-sized window the fleet and monitor pages fit its width")
+
         # What the pages fetch while open carries no password either.
         for path in ["/fleet/live", f"/monitors/{monitor}/live", "/incidents/live"]:
             seen.append(driver.execute_script(
