@@ -32,6 +32,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "Read the password from this environment variable.") var passwordEnv: String?
     @Flag(help: "Do not verify the certificate (rejectUnauthorized: false).") var insecure = false
     @Option(help: "PEM file of extra trusted CA certificates.") var caFile: String?
+    @Option(help: "The name sent as SNI and verified in the certificate, instead of the host.") var servername: String?
+    @Option(help: "The oldest TLS version to accept: TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3 (older fails as tls_policy).")
+    var minTlsVersion: String?
     @Option(help: "IMAP mailbox to examine.") var mailbox: String = "INBOX"
     @Option(help: "Timeout in seconds for the whole check.") var timeout: Double = 30
     @Option(help: "The script directory (for the default-port rule).") var scripts: String = "scripts"
@@ -122,6 +125,13 @@ struct CheckCommand: AsyncParsableCommand {
             password: try readPassword(), mailbox: mailbox, rejectUnauthorized: !insecure, timeoutSeconds: timeout,
             oauthMechanism: mechanism.flatMap { OAuthMechanism(rawValue: $0.uppercased()) })
         request.accessToken = try secret(file: accessTokenFile, env: accessTokenEnv)
+        request.servername = servername
+        if let minTlsVersion {
+            guard let version = MinimumTLSVersion(rawValue: minTlsVersion) else {
+                throw ValidationError("--min-tls-version must be TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3")
+            }
+            request.minVersion = version
+        }
         if let settings = try oauthSettings() {
             let refreshFile = refreshTokenFile
             let source = OAuthTokenSource(rotated: { _, _, new in

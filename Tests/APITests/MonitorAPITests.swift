@@ -26,6 +26,32 @@ struct MonitorAPITests {
         }
     }
 
+    @Test("tlsOptions: a private CA, a server name and a minimum TLS version are kept; a wrong one is a 400 naming it")
+    func tlsOptions() async throws {
+        try await withServer { fixture, client in
+            let pem = "-----BEGIN CERTIFICATE-----\\nMIIBkTCB+wIJAKHBfpegPjMCMA0GCSqGSIb3\\n-----END CERTIFICATE-----\\n"
+            let created = try await client.call(
+                .post, "/api/imap-pop-monitors", token: fixture.admin,
+                json: #"{"customerId": "\#(Self.seedCustomer)", "name": "Internal", "hostname": "10.0.0.25", "imapPopConfig": {"tls": true, "user": "u", "password": "p", "tlsOptions": {"ca": "\#(pem)", "servername": "Mail.Internal.Example", "minVersion": "TLSv1.2"}}}"#)
+            #expect(created.status == .created, "\(created.body)")
+            let options = (created.body["imapPopConfig"] as? [String: Any])?["tlsOptions"] as? [String: Any]
+            #expect(options?["servername"] as? String == "mail.internal.example")
+            #expect(options?["minVersion"] as? String == "TLSv1.2")
+            #expect((options?["ca"] as? String)?.hasPrefix("-----BEGIN CERTIFICATE-----") == true)
+            #expect(options?["rejectUnauthorized"] as? Bool == true)
+            for (options, named) in [
+                (#"{"minVersion": "SSLv3"}"#, "tlsOptions.minVersion"), (#"{"ca": "not PEM"}"#, "tlsOptions.ca"),
+                (#"{"servername": "10.0.0.25"}"#, "tlsOptions.servername"),
+            ] {
+                let refused = try await client.call(
+                    .post, "/api/imap-pop-monitors", token: fixture.admin,
+                    json: #"{"customerId": "\#(Self.seedCustomer)", "name": "Bad", "hostname": "mail.example.com", "imapPopConfig": {"tlsOptions": \#(options)}}"#)
+                #expect(refused.status == .badRequest)
+                #expect((refused.body["message"] as? String)?.contains(named) == true, "\(refused.body)")
+            }
+        }
+    }
+
     @Test("the seed's request returns the seed's response, field for field, plus publicId")
     func seedExample() async throws {
         try await withServer { fixture, client in

@@ -5,7 +5,7 @@ local ports = require "lib/ports"
 local access = require "lib/access"
 
 local M = {
-  version = "1.6.0",
+  version = "1.7.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -50,6 +50,19 @@ function M.hostname(value)
   local ok, reason = mailmon.validate.hostname(value)
   if not ok then return nil, "Invalid hostname: " .. reason end
   return string.lower(value)
+end
+
+--- Whether `value` is a DNS name (RFC 1123 labels of 1-63 letters, digits and inner hyphens, at most
+-- 253 characters, an optional final dot) whose last label starts with a letter: never an IP address.
+function M.dns_name(value)
+  local name = value:gsub("%.$", "")
+  if #name == 0 or #name > 253 then return false end
+  local last
+  for label in (name .. "."):gmatch("([^.]*)%.") do
+    if #label == 0 or #label > 63 or not label:match("^%w[%w-]*$") or label:sub(-1) == "-" then return false end
+    last = label
+  end
+  return last ~= nil and last:match("^%a") ~= nil
 end
 
 function M.port(value)
@@ -99,7 +112,8 @@ local config_keys = {
   "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth", "recoveryThreshold", "reminderMinutes",
   "flapThreshold", "greetingPattern", "responseTimeWarningMs", "responseTimeCriticalMs",
 }
-local tls_option_keys = { "rejectUnauthorized" }
+local tls_option_keys = { "rejectUnauthorized", "ca", "servername", "minVersion" }
+local tls_versions = { ["TLSv1"] = true, ["TLSv1.1"] = true, ["TLSv1.2"] = true, ["TLSv1.3"] = true }
 -- The JSON type of each key (the host has already refused arrays where an object belongs).
 local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
@@ -260,6 +274,27 @@ function M.config(value, field)
     if unknown then
       return nil, string.format("%s.tlsOptions.%s is not a known key (known: %s)", field, unknown, table.concat(tls_option_keys, ", "))
     end
+    local o = c.tlsOptions
+    -- A private CA: PEM certificates trusted instead of the system's store.
+    if not M.absent(o.ca) then
+      if type(o.ca) ~= "string" or not o.ca:find("-----BEGIN CERTIFICATE-----", 1, true)
+        or not o.ca:find("-----END CERTIFICATE-----", 1, true) then
+        return nil, field .. ".tlsOptions.ca must be PEM text: one or more -----BEGIN CERTIFICATE----- blocks"
+      end
+      if #o.ca > 32768 then return nil, field .. ".tlsOptions.ca must be at most 32768 bytes" end
+    end
+    -- The name sent as SNI and verified in the certificate, instead of the hostname.
+    if not M.absent(o.servername) then
+      if type(o.servername) ~= "string" or o.servername == "" then
+        return nil, field .. ".tlsOptions.servername must be a host name"
+      end
+      if not M.dns_name(o.servername) then
+        return nil, field .. ".tlsOptions.servername must be a host name (not an IP address): " .. o.servername
+      end
+    end
+    if not M.absent(o.minVersion) and not tls_versions[o.minVersion] then
+      return nil, field .. ".tlsOptions.minVersion must be TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3"
+    end
   end
   local config = {}
   config.protocol = M.absent(c.protocol) and "imap" or c.protocol
@@ -279,8 +314,11 @@ function M.config(value, field)
     config.mailbox = c.mailbox
   end
   if not M.absent(c.tlsOptions) then
-    local reject_unauthorized = c.tlsOptions.rejectUnauthorized
-    config.tlsOptions = { rejectUnauthorized = M.absent(reject_unauthorized) or reject_unauthorized }
+    local o = c.tlsOptions
+    config.tlsOptions = { rejectUnauthorized = M.absent(o.rejectUnauthorized) or o.rejectUnauthorized }
+    if not M.absent(o.ca) then config.tlsOptions.ca = o.ca end
+    if not M.absent(o.servername) then config.tlsOptions.servername = string.lower(o.servername) end
+    if not M.absent(o.minVersion) then config.tlsOptions.minVersion = o.minVersion end
   end
   -- The post-check rule's settings: successes in a row that close an incident, minutes between reminders.
   for key, limits in pairs(type_limits) do
@@ -322,6 +360,13 @@ function M.selftest()
   assert(select(2, M.config({ mailbox = "" })) ~= nil)
   assert(select(2, M.config({ tls = "yes" })) == "imapPopConfig.tls must be a boolean")
   assert(select(2, M.config({ tlsOptions = { rejectUnauthorized = 0 } })) == "imapPopConfig.tlsOptions.rejectUnauthorized must be a boolean")
+  local pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+  local tls = M.config({ tls = true, tlsOptions = { ca = pem, servername = "Mail.Internal.Example", minVersion = "TLSv1.2" } })
+  assert(tls.tlsOptions.ca == pem and tls.tlsOptions.servername == "mail.internal.example" and tls.tlsOptions.minVersion == "TLSv1.2")
+  assert(tls.tlsOptions.rejectUnauthorized == true)
+  assert(select(2, M.config({ tlsOptions = { ca = "not a certificate" } })):find("tlsOptions.ca must be PEM", 1, true))
+  assert(select(2, M.config({ tlsOptions = { minVersion = "TLSv1.4" } })):find("minVersion must be TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3", 1, true))
+  assert(select(2, M.config({ tlsOptions = { servername = "10.0.0.1" } })):find("servername must be a host name", 1, true))
   local ms = M.config({ user = "a@contoso.com", auth = { type = "oauth2", provider = "microsoft", tenant = "contoso.onmicrosoft.com",
     grant = "client_credentials", clientId = "id", clientSecret = "s" } })
   assert(ms.auth.tokenEndpoint == "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token")

@@ -6,7 +6,7 @@ import MailProbe
 extension LuaHostFunctions {
     /// `mailmon.check.imap{…}` and `mailmon.check.pop3{…}`: asynchronous (the
     /// script yields while the check runs). The table takes the keys of
-    /// `CheckRequest` except `protocol`, plus `tlsOptions = {rejectUnauthorized = …}`;
+    /// `CheckRequest` except `protocol`, plus `tlsOptions = {rejectUnauthorized, ca, servername, minVersion}`;
     /// the result is the check result as a table (see docs/checks.md).
     /// A `password` that is a handle from `sealed` (a hook's `input.check.password`) is replaced
     /// by the password it stands for.
@@ -49,10 +49,25 @@ extension CheckRequest {
             }
             port = Int(value)
         }
-        let reject = try table["tlsOptions"].tableValue.map { options -> Bool in
+        let options = table["tlsOptions"].tableValue
+        let reject = try options.map { options -> Bool in
             guard case .boolean(let b) = options["rejectUnauthorized"] else { return true }
             return b
         } ?? bool("rejectUnauthorized", true)
+        func option(_ key: String) throws -> String? {
+            switch options?[key] ?? .nil {
+            case .nil: return nil
+            case .string(let s): return s
+            default: throw LuaHostError("'tlsOptions.\(key)' must be a string")
+            }
+        }
+        var minVersion: MinimumTLSVersion?
+        if let text = try option("minVersion") {
+            guard let version = MinimumTLSVersion(rawValue: text) else {
+                throw LuaHostError("'tlsOptions.minVersion' must be TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3")
+            }
+            minVersion = version
+        }
         var timeout = 30.0
         if !table["timeoutSeconds"].isNil {
             guard let seconds = table["timeoutSeconds"].numberValue, seconds > 0, seconds <= 300 else {
@@ -64,6 +79,9 @@ extension CheckRequest {
             mailProtocol: mailProtocol, host: host, port: port, tls: try bool("tls", false), starttls: try bool("starttls", false),
             user: try string("user"), password: try string("password"), mailbox: try string("mailbox"),
             rejectUnauthorized: reject, timeoutSeconds: timeout)
+        ca = try option("ca")
+        servername = try option("servername")
+        self.minVersion = minVersion
     }
 }
 

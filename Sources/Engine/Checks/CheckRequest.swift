@@ -18,6 +18,12 @@ public struct CheckRequest: Sendable, Hashable, Codable {
     /// An OAuth2 access token: the check logs in with it (XOAUTH2 or OAUTHBEARER) instead of a password.
     public var accessToken: String?
     public var oauthMechanism: OAuthMechanism?
+    /// `tlsOptions.ca`: PEM certificates trusted instead of the system's CAs (a private CA).
+    public var ca: String?
+    /// `tlsOptions.servername`: the name sent as SNI and verified, instead of `host`.
+    public var servername: String?
+    /// `tlsOptions.minVersion`: a server offering only older versions fails as `tls_policy`.
+    public var minVersion: MinimumTLSVersion?
 
     public init(
         mailProtocol: MailProtocol, host: String, port: Int? = nil, tls: Bool = false, starttls: Bool = false,
@@ -40,7 +46,7 @@ public struct CheckRequest: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case mailProtocol = "protocol", host, port, tls, starttls, user, password, mailbox, rejectUnauthorized, timeoutSeconds, accessToken,
-            oauthMechanism
+            oauthMechanism, ca, servername, minVersion
     }
 
     public var security: SessionConfiguration.Security {
@@ -54,7 +60,8 @@ public struct CheckRequest: Sendable, Hashable, Codable {
             session: SessionConfiguration(
                 security: security, user: user, password: password, accessToken: accessToken, oauthMechanism: oauthMechanism,
                 mailbox: mailbox ?? "INBOX"),
-            verifyCertificate: rejectUnauthorized, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())))
+            verifyCertificate: rejectUnauthorized, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())),
+            tlsPolicy: TLSPolicy(trustedCertificatesPEM: ca, serverName: servername, minimumVersion: minVersion))
     }
 }
 

@@ -6,6 +6,8 @@ public enum ProbeFailureCategory: String, Sendable, Hashable, Codable, CaseItera
     case tlsHandshake = "tls_handshake"
     case certificateInvalid = "certificate_invalid"
     case certificateExpired = "certificate_expired"
+    /// The server offers no TLS version at or above the monitor's `tlsOptions.minVersion`.
+    case tlsPolicy = "tls_policy"
     case greeting
     case starttlsUnavailable = "starttls_unavailable"
     case authFailed = "auth_failed"

@@ -16,6 +16,8 @@ struct TLSSetup {
     let context: NIOSSLContext
     /// SNI and the hostname to verify; nil for IP literals (verified against IP SANs).
     let serverHostname: String?
+    /// For telling a server that offers only older versions (`tls_policy`) from other handshake failures.
+    var minimumVersion: MinimumTLSVersion? = nil
 }
 
 /// Drives one session machine over one connection. Thin on purpose: framing,
@@ -97,7 +99,7 @@ final class ProbeChannelHandler<Session: ProbeSession>: ChannelInboundHandler {
         if handshakePending {
             // The leaf is still readable here even when verification failed (pinned by a test).
             readPeerCertificate()
-            return finish(context: context, .failure(TLSFailureClassifier.classify(error, leaf: certificate)))
+            return finish(context: context, .failure(TLSFailureClassifier.classify(error, leaf: certificate, minimumVersion: tls?.minimumVersion)))
         }
         // A peer that closes without close_notify: channelInactive decides what that means.
         if let tlsError = error as? NIOSSLError, case .uncleanShutdown = tlsError { return }

@@ -6,10 +6,16 @@ import NIOSSL
 /// from the leaf's dates (an expired intermediate reads as untrusted).
 /// Shared by the probes and the alert SMTP client.
 public enum TLSFailureClassifier {
-    public static func classify(_ error: any Error, leaf: CertificateInfo?, now: Date = Date()) -> ProbeFailure {
+    public static func classify(
+        _ error: any Error, leaf: CertificateInfo?, minimumVersion: MinimumTLSVersion? = nil, now: Date = Date()
+    ) -> ProbeFailure {
         switch error {
         case NIOSSLError.handshakeFailed(.sslError(let stack)):
             let text = stack.map { String(describing: $0) }.joined(separator: "; ")
+            // The server's highest version is below the minimum: it says so (protocol_version), or answers with it.
+            if let minimumVersion, text.contains("UNSUPPORTED_PROTOCOL") || text.contains("PROTOCOL_VERSION") {
+                return ProbeFailure(.tlsPolicy, "the server offers no TLS version at or above \(minimumVersion.rawValue) (tlsOptions.minVersion)")
+            }
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
                 guard let leaf else { return ProbeFailure(.certificateInvalid, "certificate verification failed") }
                 if leaf.notAfter < now {
