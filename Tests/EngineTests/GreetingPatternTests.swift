@@ -68,3 +68,37 @@ struct ResponseTimeTests {
         }
     }
 }
+
+/// `messageCountMin` and `messageCountMax`: the mailbox as a signal. Dovecot's alice has
+/// `DovecotServer.messagesPerUser` (3) messages in INBOX.
+@Suite("Message-count thresholds")
+struct MessageCountTests {
+    @Test("more messages than messageCountMax opens message_count with an alert (state degraded); within the limits it resolves; IMAP and POP3",
+          arguments: ["imap", "pop3"])
+    func messageCount(_ mailProtocol: String) async throws {
+        let dovecot = try DovecotServer.start()
+        defer { dovecot.stop() }
+        let f = try await WorkerFixture.make()
+        func config(min: Int, max: Int) -> LuaValue {
+            ["protocol": .string(mailProtocol), "user": "alice", "password": "secret", "messageCountMin": .integer(Int64(min)),
+             "messageCountMax": .integer(Int64(max))]
+        }
+        let port = mailProtocol == "imap" ? dovecot.ports.imap : dovecot.ports.pop3
+        let created = try await f.runtime.monitors.create(.table(LuaTable(fields: [
+            "customerId": .integer(f.customer.id), "name": "Queue", "hostname": "127.0.0.1", "port": .integer(Int64(port)),
+            "notificationEmail": "ops@example.com", "imapPopConfig": config(min: 0, max: DovecotServer.messagesPerUser - 1),
+        ])), actor: f.admin)
+        let executor = f.runtime.executor(settings: f.settings, clock: f.clock)
+        let full = try #require(try await executor.runNow(created, failureThreshold: 1))
+        #expect(full.check.result.ok && full.check.result.messageCount == DovecotServer.messagesPerUser)
+        #expect(full.opened.map(\.type) == ["message_count"] && full.deliveriesQueued == 1)
+        #expect(full.opened.first?.message?.contains("holds 3 message(s), more than 2 (messageCountMax)") == true, "\(full.opened)")
+        #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .degraded)
+
+        let widened = try await f.runtime.monitors.update(
+            created.publicId.lowercasedString, .table(LuaTable(fields: ["imapPopConfig": config(min: 1, max: 10)])), actor: f.admin)
+        let fine = try #require(try await executor.runNow(widened, failureThreshold: 1))
+        #expect(fine.resolved.map(\.type) == ["message_count"] && fine.deliveriesQueued == 1)
+        #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .up)
+    }
+}

@@ -20,8 +20,8 @@
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.4.0",
-  description = "Default post-check rule: open after N failures, resolve after M successes, remind until acknowledged, damp flapping, certificate expiry",
+  version = "1.5.0",
+  description = "Default post-check rule: open after N failures, resolve after M successes, remind until acknowledged, damp flapping, response times, message counts, certificate expiry",
 }
 
 M.decide = alerting.default_decision
@@ -82,6 +82,21 @@ function M.selftest()
   assert(#took(900, slow_open).resolve == 0)
   local fast = took(100, slow_open)
   assert(fast.resolve[1] == 11 and fast.alerts[1].event == "resolve")
+  -- messageCountMin 1: an empty mailbox (the nightly report did not arrive) opens message_count with
+  -- an alert; a message back resolves it
+  local counted = { name = "Mail", hostname = "mail.example.com", notificationEmail = "ops@example.com", config = { messageCountMin = 1 } }
+  local function holding(messages, incidents)
+    return M.decide { monitor = counted, result = { ok = true, messageCount = messages }, history = {}, incidents = incidents or {},
+      channels = {}, settings = one }
+  end
+  assert(#holding(3).open == 0)
+  local empty = holding(0)
+  assert(empty.open[1].type == "message_count" and empty.open[1].message:find("INBOX holds 0 message", 1, true))
+  assert(empty.alerts[1].subject:find("MESSAGES", 1, true))
+  local count_open = { { id = 13, type = "message_count", startedAt = "2026-01-01T00:00:00.000Z" } }
+  assert(#holding(0, count_open).open == 0 and #holding(0, count_open).alerts == 0)
+  local back_again = holding(2, count_open)
+  assert(back_again.resolve[1] == 13 and back_again.alerts[1].event == "resolve")
 end
 
 return M

@@ -1,12 +1,14 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.4.0",
+  version = "1.5.0",
   description = "Incident and alert helpers for post-check hooks",
 }
 
 M.CERTIFICATE = "certificate_expiring"
 M.FLAPPING = "flapping"
 M.SLOW = "slow_response"
+--- The mailbox holds fewer messages than messageCountMin or more than messageCountMax (monitor config).
+M.MESSAGE_COUNT = "message_count"
 --- How many checks, this one included, flapping is counted over.
 M.FLAP_WINDOW = 10
 
@@ -71,9 +73,11 @@ end
 
 --- Open incidents split into availability ("down") ones, the certificate one and the flapping one.
 function M.split_incidents(incidents)
-  local down, certificate, flapping, slow = {}, nil, nil, nil
+  local down, certificate, flapping, slow, count = {}, nil, nil, nil, nil
   for _, incident in ipairs(incidents or {}) do
-    if incident.type == M.CERTIFICATE then
+    if incident.type == M.MESSAGE_COUNT then
+      count = incident
+    elseif incident.type == M.CERTIFICATE then
       certificate = incident
     elseif incident.type == M.FLAPPING then
       flapping = incident
@@ -83,7 +87,7 @@ function M.split_incidents(incidents)
       down[#down + 1] = incident
     end
   end
-  return down, certificate, flapping, slow
+  return down, certificate, flapping, slow, count
 end
 
 --- Alerts to everyone the monitor names: e-mail, SMS (unless sms == false), webhooks.
@@ -109,7 +113,7 @@ end
 function M.default_decision(input)
   local decision = { open = {}, resolve = {}, alerts = {} }
   local monitor, result = input.monitor, input.result
-  local down, certificate, flapping, slow = M.split_incidents(input.incidents)
+  local down, certificate, flapping, slow, count = M.split_incidents(input.incidents)
   local label = monitor.name .. " (" .. monitor.hostname .. ")"
   local config = monitor.config or {}
   -- Successes in a row that close an incident (monitor config recoveryThreshold, default 1).
@@ -195,6 +199,31 @@ function M.default_decision(input)
         for _, alert in ipairs(fast) do alert.event = "resolve" end
         append(decision.alerts, fast)
       end
+    end
+  end
+  -- The mailbox as a signal (monitor config messageCountMin / messageCountMax): a passing check
+  -- whose mailbox holds too few messages (a report that did not arrive) or too many (a stuck
+  -- queue) opens a message_count incident with an alert; back in range, it resolves.
+  local least, most = math.tointeger(config.messageCountMin), math.tointeger(config.messageCountMax)
+  local messages = math.tointeger(result.messageCount)
+  if (least or most) and messages and result.ok then
+    local folder = (config.protocol == "pop3") and "the maildrop" or (config.mailbox or "INBOX")
+    local breach
+    if least and messages < least then
+      breach = folder .. " holds " .. messages .. " message(s), fewer than " .. least .. " (messageCountMin)"
+    elseif most and messages > most then
+      breach = folder .. " holds " .. messages .. " message(s), more than " .. most .. " (messageCountMax)"
+    end
+    if breach and count == nil then
+      decision.open[#decision.open + 1] = { type = M.MESSAGE_COUNT, message = breach }
+      append(decision.alerts, M.recipients(input, "[mailmon] MESSAGES: " .. label .. ": " .. messages .. " message(s)",
+        monitor.name .. ": " .. breach .. ".", M.MESSAGE_COUNT, false))
+    elseif not breach and count ~= nil then
+      decision.resolve[#decision.resolve + 1] = count.id
+      local fine = M.recipients(input, "[mailmon] RESOLVED: " .. label .. ": " .. messages .. " message(s)",
+        monitor.name .. ": " .. folder .. " holds " .. messages .. " message(s) again, within the limits.", count.id, false)
+      for _, alert in ipairs(fine) do alert.event = "resolve" end
+      append(decision.alerts, fine)
     end
   end
   local info = result.certificate

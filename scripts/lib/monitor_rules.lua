@@ -5,7 +5,7 @@ local ports = require "lib/ports"
 local access = require "lib/access"
 
 local M = {
-  version = "1.7.0",
+  version = "1.8.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -110,7 +110,7 @@ end
 -- (a misspelt "tlsOption" would otherwise vanish, and the check would run without it).
 local config_keys = {
   "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth", "recoveryThreshold", "reminderMinutes",
-  "flapThreshold", "greetingPattern", "responseTimeWarningMs", "responseTimeCriticalMs",
+  "flapThreshold", "greetingPattern", "responseTimeWarningMs", "responseTimeCriticalMs", "messageCountMin", "messageCountMax",
 }
 local tls_option_keys = { "rejectUnauthorized", "ca", "servername", "minVersion" }
 local tls_versions = { ["TLSv1"] = true, ["TLSv1.1"] = true, ["TLSv1.2"] = true, ["TLSv1.3"] = true }
@@ -119,10 +119,12 @@ local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
   tlsOptions = "table", auth = "table", recoveryThreshold = "number", reminderMinutes = "number", flapThreshold = "number",
   greetingPattern = "string", responseTimeWarningMs = "number", responseTimeCriticalMs = "number",
+  messageCountMin = "number", messageCountMax = "number",
 }
 local type_limits = {
   recoveryThreshold = { 1, 10 }, reminderMinutes = { 5, 10080 }, flapThreshold = { 3, 9 },
   responseTimeWarningMs = { 1, 300000 }, responseTimeCriticalMs = { 1, 300000 },
+  messageCountMin = { 0, 100000000 }, messageCountMax = { 0, 100000000 },
 }
 local type_names = { string = "a string", boolean = "a boolean", table = "an object", number = "an integer" }
 
@@ -360,6 +362,9 @@ function M.selftest()
   assert(select(2, M.config({ mailbox = "" })) ~= nil)
   assert(select(2, M.config({ tls = "yes" })) == "imapPopConfig.tls must be a boolean")
   assert(select(2, M.config({ tlsOptions = { rejectUnauthorized = 0 } })) == "imapPopConfig.tlsOptions.rejectUnauthorized must be a boolean")
+  local counted = M.config({ messageCountMin = 1, messageCountMax = 500 })
+  assert(counted.messageCountMin == 1 and counted.messageCountMax == 500)
+  assert(select(2, M.config({ messageCountMax = -1 })):find("messageCountMax must be an integer from 0 to 100000000", 1, true))
   local pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
   local tls = M.config({ tls = true, tlsOptions = { ca = pem, servername = "Mail.Internal.Example", minVersion = "TLSv1.2" } })
   assert(tls.tlsOptions.ca == pem and tls.tlsOptions.servername == "mail.internal.example" and tls.tlsOptions.minVersion == "TLSv1.2")

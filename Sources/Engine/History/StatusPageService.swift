@@ -146,6 +146,7 @@ public actor StatusPageService {
         case "greeting", "protocol", "mailbox": "The mail server answered unexpectedly."
         case "certificate_expiring": "The mail server's certificate expires soon."
         case "slow_response": "The mail server answers slowly."
+        case "message_count": "The mailbox holds more or fewer messages than expected."
         case "flapping": "The mailbox is unstable: checks alternate between passing and failing."
         default: "A problem with the mailbox is being looked at."
         }
