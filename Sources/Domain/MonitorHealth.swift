@@ -32,7 +32,7 @@ public enum CheckState: String, Sendable, Hashable, CaseIterable {
     case up, down, degraded
 
     /// Incident types that warn rather than say the mailbox is down.
-    public static let warningIncidentTypes: Set<String> = ["certificate_expiring", "flapping", "slow_response", "message_count"]
+    public static let warningIncidentTypes: Set<String> = ["certificate_expiring", "flapping", "slow_response", "message_count", "message_age"]
 
     /// The one rule every store applies when it records a check.
     public static func after(ok: Bool, openIncidentTypes: [String]) -> CheckState {

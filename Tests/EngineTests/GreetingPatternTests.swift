@@ -102,3 +102,45 @@ struct MessageCountTests {
         #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .up)
     }
 }
+
+/// `newestMessageMaxAgeMinutes`: the newest message must be recent (IMAP INTERNALDATE, POP3 the
+/// `Date:` header of TOP). Alice's messages were written now (their INTERNALDATE) and are dated
+/// 2024-01-01 00:00:01-03 (their headers); the worker's clock starts in 2027.
+@Suite("Newest-message age")
+struct MessageAgeTests {
+    @Test("an old newest message opens message_age with an alert (state degraded); a recent one resolves it; IMAP and POP3",
+          arguments: ["imap", "pop3"])
+    func messageAge(_ mailProtocol: String) async throws {
+        let dovecot = try DovecotServer.start()
+        defer { dovecot.stop() }
+        let f = try await WorkerFixture.make()
+        func config(_ minutes: Int) -> LuaValue {
+            ["protocol": .string(mailProtocol), "user": "alice", "password": "secret", "newestMessageMaxAgeMinutes": .integer(Int64(minutes))]
+        }
+        let port = mailProtocol == "imap" ? dovecot.ports.imap : dovecot.ports.pop3
+        let created = try await f.runtime.monitors.create(.table(LuaTable(fields: [
+            "customerId": .integer(f.customer.id), "name": "Reports", "hostname": "127.0.0.1", "port": .integer(Int64(port)),
+            "notificationEmail": "ops@example.com", "imapPopConfig": config(60),
+        ])), actor: f.admin)
+        let stale = try #require(try await f.runtime.executor(settings: f.settings, clock: f.clock).runNow(created, failureThreshold: 1))
+        #expect(stale.check.result.ok, "\(stale.check.result.message ?? "")")
+        let details = try #require(stale.check.result.details)
+        let newest = try #require(
+            (try JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: Any])?["newestMessageAt"] as? String)
+        if mailProtocol == "pop3" {
+            #expect(newest.hasPrefix("2024-01-01T00:00:03"), "the Date header of message 3: \(newest)")
+        } else {
+            #expect(newest.hasPrefix(String(Timestamp.format(Date()).prefix(10))), "INTERNALDATE, written today: \(newest)")
+        }
+        #expect(stale.opened.map(\.type) == ["message_age"] && stale.deliveriesQueued == 1)
+        #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .degraded)
+
+        // Two hours after the headers' date, and a limit of a year: recent enough.
+        let relaxed = try await f.runtime.monitors.update(
+            created.publicId.lowercasedString, .table(LuaTable(fields: ["imapPopConfig": config(525_600)])), actor: f.admin)
+        let early = ManualClock(try #require(Timestamp.parse("2024-01-01T02:00:00Z")))
+        let fresh = try #require(try await f.runtime.executor(settings: f.settings, clock: early).runNow(relaxed, failureThreshold: 1))
+        #expect(fresh.resolved.map(\.type) == ["message_age"] && fresh.deliveriesQueued == 1)
+        #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .up)
+    }
+}

@@ -20,8 +20,8 @@
 local alerting = require "lib/alerting"
 
 local M = {
-  version = "1.5.0",
-  description = "Default post-check rule: open after N failures, resolve after M successes, remind until acknowledged, damp flapping, response times, message counts, certificate expiry",
+  version = "1.6.0",
+  description = "Default post-check rule: open after N failures, resolve after M successes, remind until acknowledged, damp flapping, response times, message counts and ages, certificate expiry",
 }
 
 M.decide = alerting.default_decision
@@ -97,6 +97,22 @@ function M.selftest()
   assert(#holding(0, count_open).open == 0 and #holding(0, count_open).alerts == 0)
   local back_again = holding(2, count_open)
   assert(back_again.resolve[1] == 13 and back_again.alerts[1].event == "resolve")
+  -- newestMessageMaxAgeMinutes 1560 (26 hours): an older newest message opens message_age with an alert
+  local aged = { name = "Reports", hostname = "mail.example.com", notificationEmail = "ops@example.com",
+    config = { newestMessageMaxAgeMinutes = 1560 } }
+  local function newest(at, count, incidents)
+    return M.decide { monitor = aged, checkedAt = "2026-01-03T12:00:00.000Z",
+      result = { ok = true, messageCount = count or 1, newestMessageAt = at }, history = {}, incidents = incidents or {},
+      channels = {}, settings = one }
+  end
+  assert(#newest("2026-01-02T12:00:00.000Z").open == 0)
+  local stale = newest("2026-01-01T12:00:00.000Z")
+  assert(stale.open[1].type == "message_age" and stale.open[1].message:find("2880 minute(s) old", 1, true))
+  assert(stale.alerts[1].subject:find("NO NEW MAIL", 1, true))
+  assert(newest(nil, 0).open[1].message:find("holds no message", 1, true))
+  local age_open = { { id = 17, type = "message_age", startedAt = "2026-01-02T00:00:00.000Z" } }
+  local arrived = newest("2026-01-03T11:30:00.000Z", 1, age_open)
+  assert(arrived.resolve[1] == 17 and arrived.alerts[1].event == "resolve")
 end
 
 return M

@@ -1,6 +1,6 @@
 -- lib/alerting.lua: building blocks for post-check hooks (the shipped hook and examples/hooks).
 local M = {
-  version = "1.5.0",
+  version = "1.6.0",
   description = "Incident and alert helpers for post-check hooks",
 }
 
@@ -9,6 +9,8 @@ M.FLAPPING = "flapping"
 M.SLOW = "slow_response"
 --- The mailbox holds fewer messages than messageCountMin or more than messageCountMax (monitor config).
 M.MESSAGE_COUNT = "message_count"
+--- The newest message is older than newestMessageMaxAgeMinutes, or there is none (monitor config).
+M.MESSAGE_AGE = "message_age"
 --- How many checks, this one included, flapping is counted over.
 M.FLAP_WINDOW = 10
 
@@ -73,10 +75,12 @@ end
 
 --- Open incidents split into availability ("down") ones, the certificate one and the flapping one.
 function M.split_incidents(incidents)
-  local down, certificate, flapping, slow, count = {}, nil, nil, nil, nil
+  local down, certificate, flapping, slow, count, age = {}, nil, nil, nil, nil, nil
   for _, incident in ipairs(incidents or {}) do
     if incident.type == M.MESSAGE_COUNT then
       count = incident
+    elseif incident.type == M.MESSAGE_AGE then
+      age = incident
     elseif incident.type == M.CERTIFICATE then
       certificate = incident
     elseif incident.type == M.FLAPPING then
@@ -87,7 +91,7 @@ function M.split_incidents(incidents)
       down[#down + 1] = incident
     end
   end
-  return down, certificate, flapping, slow, count
+  return down, certificate, flapping, slow, count, age
 end
 
 --- Alerts to everyone the monitor names: e-mail, SMS (unless sms == false), webhooks.
@@ -113,7 +117,7 @@ end
 function M.default_decision(input)
   local decision = { open = {}, resolve = {}, alerts = {} }
   local monitor, result = input.monitor, input.result
-  local down, certificate, flapping, slow, count = M.split_incidents(input.incidents)
+  local down, certificate, flapping, slow, count, age = M.split_incidents(input.incidents)
   local label = monitor.name .. " (" .. monitor.hostname .. ")"
   local config = monitor.config or {}
   -- Successes in a row that close an incident (monitor config recoveryThreshold, default 1).
@@ -224,6 +228,33 @@ function M.default_decision(input)
         monitor.name .. ": " .. folder .. " holds " .. messages .. " message(s) again, within the limits.", count.id, false)
       for _, alert in ipairs(fine) do alert.event = "resolve" end
       append(decision.alerts, fine)
+    end
+  end
+  -- The newest message must be recent (monitor config newestMessageMaxAgeMinutes): "the nightly
+  -- backup report must have arrived within the last 26 hours" is 1560. An older newest message, or
+  -- none at all, opens a message_age incident with an alert; a recent one resolves it.
+  local max_age = math.tointeger(config.newestMessageMaxAgeMinutes)
+  if max_age and result.ok then
+    local folder = (config.protocol == "pop3") and "the maildrop" or (config.mailbox or "INBOX")
+    local now, newest = M.epoch_seconds(input.checkedAt), M.epoch_seconds(result.newestMessageAt)
+    local breach, minutes
+    if newest and now then
+      minutes = (now - newest) // 60
+      if minutes > max_age then
+        breach = folder .. "'s newest message is " .. minutes .. " minute(s) old, more than " .. max_age .. " (newestMessageMaxAgeMinutes)"
+      end
+    elseif math.tointeger(result.messageCount) == 0 then
+      breach = folder .. " holds no message (newestMessageMaxAgeMinutes " .. max_age .. ")"
+    end
+    if breach and age == nil then
+      decision.open[#decision.open + 1] = { type = M.MESSAGE_AGE, message = breach }
+      append(decision.alerts, M.recipients(input, "[mailmon] NO NEW MAIL: " .. label, monitor.name .. ": " .. breach .. ".", M.MESSAGE_AGE, false))
+    elseif not breach and minutes and age ~= nil then
+      decision.resolve[#decision.resolve + 1] = age.id
+      local fresh = M.recipients(input, "[mailmon] RESOLVED: " .. label .. ": new mail",
+        monitor.name .. ": " .. folder .. "'s newest message is " .. minutes .. " minute(s) old.", age.id, false)
+      for _, alert in ipairs(fresh) do alert.event = "resolve" end
+      append(decision.alerts, fresh)
     end
   end
   local info = result.certificate

@@ -5,7 +5,7 @@ local ports = require "lib/ports"
 local access = require "lib/access"
 
 local M = {
-  version = "1.8.0",
+  version = "1.9.0",
   description = "Shared monitor rules: roles, statuses, defaults, bounds, config",
   defaults = { checkInterval = 30, timeoutSeconds = 30, status = "active" },
   bounds = { checkInterval = { 1, 60 }, timeoutSeconds = { 1, 60 } },
@@ -111,6 +111,7 @@ end
 local config_keys = {
   "protocol", "user", "password", "tls", "starttls", "mailbox", "tlsOptions", "auth", "recoveryThreshold", "reminderMinutes",
   "flapThreshold", "greetingPattern", "responseTimeWarningMs", "responseTimeCriticalMs", "messageCountMin", "messageCountMax",
+  "newestMessageMaxAgeMinutes",
 }
 local tls_option_keys = { "rejectUnauthorized", "ca", "servername", "minVersion" }
 local tls_versions = { ["TLSv1"] = true, ["TLSv1.1"] = true, ["TLSv1.2"] = true, ["TLSv1.3"] = true }
@@ -119,12 +120,12 @@ local config_types = {
   protocol = "string", user = "string", password = "string", tls = "boolean", starttls = "boolean", mailbox = "string",
   tlsOptions = "table", auth = "table", recoveryThreshold = "number", reminderMinutes = "number", flapThreshold = "number",
   greetingPattern = "string", responseTimeWarningMs = "number", responseTimeCriticalMs = "number",
-  messageCountMin = "number", messageCountMax = "number",
+  messageCountMin = "number", messageCountMax = "number", newestMessageMaxAgeMinutes = "number",
 }
 local type_limits = {
   recoveryThreshold = { 1, 10 }, reminderMinutes = { 5, 10080 }, flapThreshold = { 3, 9 },
   responseTimeWarningMs = { 1, 300000 }, responseTimeCriticalMs = { 1, 300000 },
-  messageCountMin = { 0, 100000000 }, messageCountMax = { 0, 100000000 },
+  messageCountMin = { 0, 100000000 }, messageCountMax = { 0, 100000000 }, newestMessageMaxAgeMinutes = { 1, 525600 },
 }
 local type_names = { string = "a string", boolean = "a boolean", table = "an object", number = "an integer" }
 
@@ -362,6 +363,8 @@ function M.selftest()
   assert(select(2, M.config({ mailbox = "" })) ~= nil)
   assert(select(2, M.config({ tls = "yes" })) == "imapPopConfig.tls must be a boolean")
   assert(select(2, M.config({ tlsOptions = { rejectUnauthorized = 0 } })) == "imapPopConfig.tlsOptions.rejectUnauthorized must be a boolean")
+  assert(M.config({ newestMessageMaxAgeMinutes = 1560 }).newestMessageMaxAgeMinutes == 1560)
+  assert(select(2, M.config({ newestMessageMaxAgeMinutes = 0 })):find("newestMessageMaxAgeMinutes must be an integer from 1 to 525600", 1, true))
   local counted = M.config({ messageCountMin = 1, messageCountMax = 500 })
   assert(counted.messageCountMin == 1 and counted.messageCountMax == 500)
   assert(select(2, M.config({ messageCountMax = -1 })):find("messageCountMax must be an integer from 0 to 100000000", 1, true))

@@ -5,7 +5,7 @@
 local rules = require "lib/monitor_rules"
 
 local M = {
-  version = "1.9.0",
+  version = "1.10.0",
   description = "Create policy for IMAP/POP monitors (Uptimeify-compatible rules)",
 }
 

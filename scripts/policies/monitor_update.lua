@@ -6,7 +6,7 @@ local rules = require "lib/monitor_rules"
 local access = require "lib/access"
 
 local M = {
-  version = "1.9.0",
+  version = "1.10.0",
   description = "Update policy for IMAP/POP monitors",
 }
 

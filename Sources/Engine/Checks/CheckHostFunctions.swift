@@ -82,6 +82,7 @@ extension CheckRequest {
         ca = try option("ca")
         servername = try option("servername")
         self.minVersion = minVersion
+        newestMessageDate = try bool("newestMessageDate", false) || !table["newestMessageMaxAgeMinutes"].isNil
     }
 }
 

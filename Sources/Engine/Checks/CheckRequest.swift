@@ -24,6 +24,9 @@ public struct CheckRequest: Sendable, Hashable, Codable {
     public var servername: String?
     /// `tlsOptions.minVersion`: a server offering only older versions fails as `tls_policy`.
     public var minVersion: MinimumTLSVersion?
+    /// Read when the newest message arrived (`newestMessageAt` in the result): asked for by
+    /// `newestMessageDate = true`, or by a monitor config with `newestMessageMaxAgeMinutes`.
+    public var newestMessageDate: Bool = false
 
     public init(
         mailProtocol: MailProtocol, host: String, port: Int? = nil, tls: Bool = false, starttls: Bool = false,
@@ -46,7 +49,7 @@ public struct CheckRequest: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case mailProtocol = "protocol", host, port, tls, starttls, user, password, mailbox, rejectUnauthorized, timeoutSeconds, accessToken,
-            oauthMechanism, ca, servername, minVersion
+            oauthMechanism, ca, servername, minVersion, newestMessageDate
     }
 
     public var security: SessionConfiguration.Security {
@@ -59,7 +62,7 @@ public struct CheckRequest: Sendable, Hashable, Codable {
             mailProtocol: mailProtocol, host: host, port: port,
             session: SessionConfiguration(
                 security: security, user: user, password: password, accessToken: accessToken, oauthMechanism: oauthMechanism,
-                mailbox: mailbox ?? "INBOX"),
+                mailbox: mailbox ?? "INBOX", readsNewestMessageDate: newestMessageDate),
             verifyCertificate: rejectUnauthorized, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())),
             tlsPolicy: TLSPolicy(trustedCertificatesPEM: ca, serverName: servername, minimumVersion: minVersion))
     }

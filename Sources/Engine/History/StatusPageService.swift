@@ -147,6 +147,7 @@ public actor StatusPageService {
         case "certificate_expiring": "The mail server's certificate expires soon."
         case "slow_response": "The mail server answers slowly."
         case "message_count": "The mailbox holds more or fewer messages than expected."
+        case "message_age": "No new message arrived in the expected time."
         case "flapping": "The mailbox is unstable: checks alternate between passing and failing."
         default: "A problem with the mailbox is being looked at."
         }

@@ -10,6 +10,8 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
     case authenticateOAuth(OAuthMechanism, user: String, token: String, initialResponse: Bool)
     case select(mailbox: String)
     case examine(mailbox: String)
+    /// `FETCH <sequence> (INTERNALDATE)`: when that message arrived.
+    case fetchInternalDate(sequence: Int)
     case logout
 
     public var description: String {
@@ -21,6 +23,7 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
         case .startTLS: "STARTTLS"
         case .select(let m): "SELECT \(m)"
         case .examine(let m): "EXAMINE \(m)"
+        case .fetchInternalDate(let n): "FETCH \(n) (INTERNALDATE)"
         case .logout: "LOGOUT"
         }
     }
@@ -62,6 +65,7 @@ public enum ImapCommand: Sendable, Hashable, CustomStringConvertible, CustomRefl
         case .capability: word("CAPABILITY")
         case .startTLS: word("STARTTLS")
         case .logout: word("LOGOUT")
+        case .fetchInternalDate(let sequence): word("FETCH \(sequence) (INTERNALDATE)")
         case .login(let user, let password):
             word("LOGIN ")
             astring(user)

@@ -18,6 +18,8 @@ public enum ImapResponse: Sendable, Hashable {
         case capability([String])
         /// `* n EXISTS`
         case exists(Int)
+        /// `* <n> FETCH (INTERNALDATE "<date-time>")`: the message's arrival, as the server wrote it.
+        case internalDate(sequence: Int, String)
         /// Anything else (FLAGS, RECENT, LIST, …), kept as text.
         case other(String)
     }
@@ -97,6 +99,11 @@ extension ImapResponse {
             let words = rest.split(separator: " ", omittingEmptySubsequences: true)
             if words.first?.uppercased() == "CAPABILITY" { return .untagged(.capability(words.dropFirst().map(String.init))) }
             if words.count >= 2, let count = Int(words[0]), words[1].uppercased() == "EXISTS" { return .untagged(.exists(count)) }
+            if words.count >= 4, let sequence = Int(words[0]), words[1].uppercased() == "FETCH", words[2].uppercased() == "(INTERNALDATE",
+                let open = rest.firstIndex(of: "\""), let close = rest[rest.index(after: open)...].firstIndex(of: "\"")
+            {
+                return .untagged(.internalDate(sequence: sequence, String(rest[rest.index(after: open)..<close])))
+            }
             return .untagged(.other(rest))
         }
         // ASCII letters, digits and dots (bytes: a non-ASCII Character has a non-ASCII byte).

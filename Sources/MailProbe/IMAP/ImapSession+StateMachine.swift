@@ -1,3 +1,4 @@
+import Foundation
 /// An IMAP check as a pure state machine: greeting, CAPABILITY, optional
 /// STARTTLS, LOGIN or AUTHENTICATE PLAIN, EXAMINE/SELECT, LOGOUT. It performs
 /// no I/O; the driver feeds it parsed responses and carries out its actions.
@@ -12,6 +13,8 @@ public struct ImapSessionMachine: Sendable {
         /// SASL-IR); `rejection` the server's error challenge, once it sent one.
         case oauth(tag: String, mechanism: OAuthMechanism, pending: [UInt8]?, rejection: String?)
         case mailbox(tag: String)
+        /// `FETCH <last> (INTERNALDATE)`.
+        case newest(tag: String)
         case logout(tag: String)
         case finished
         case failed
@@ -25,6 +28,9 @@ public struct ImapSessionMachine: Sendable {
     private var authenticated = false
     private var tlsDone = false
     private var messageCount: Int?
+
+    /// `FETCH <last> (INTERNALDATE)`, when the configuration asks for it.
+    private var newestMessageAt: Date?
 
     public init(configuration: SessionConfiguration) {
         self.configuration = configuration
@@ -56,7 +62,7 @@ public struct ImapSessionMachine: Sendable {
         case .capability: .capability
         case .startTLS, .tlsPending: .startTLS
         case .login, .oauth: .login
-        case .mailbox: .mailbox
+        case .mailbox, .newest: .mailbox
         case .logout, .finished, .failed: .logout
         }
     }
@@ -97,6 +103,9 @@ public struct ImapSessionMachine: Sendable {
             return .wait
         case .untagged(.exists(let count)):
             if case .mailbox = state { messageCount = count }
+            return .wait
+        case .untagged(.internalDate(let sequence, let text)):
+            if case .newest = state, sequence == messageCount { newestMessageAt = InternetDate.imap(text) }
             return .wait
         case .untagged(.condition(let condition)) where condition.status == .ok:
             if case .greeting = state { break }  // the greeting is handled below
@@ -172,6 +181,14 @@ public struct ImapSessionMachine: Sendable {
 
         case (.mailbox(let tag), .tagged(let t, let condition)) where t == tag:
             guard condition.status == .ok else { return fail(.mailbox, condition.text) }
+            if configuration.readsNewestMessageDate, let count = messageCount, count > 0 {
+                let (tag, pieces) = send(.fetchInternalDate(sequence: count), phase: .mailbox)
+                state = .newest(tag: tag)
+                return .send(pieces[0], phase: .mailbox)
+            }
+            return logout()
+        case (.newest(let tag), .tagged(let t, _)) where t == tag:
+            // A refused FETCH leaves the date unknown; the check itself passed.
             return logout()
 
         case (.logout(let tag), .tagged(let t, _)) where t == tag:
@@ -208,7 +225,7 @@ public struct ImapSessionMachine: Sendable {
     private var outcome: SessionOutcome {
         SessionOutcome(
             greeting: configuration.report(greeting), capabilities: capabilities ?? [], messageCount: messageCount,
-            mailboxBytes: nil, authenticated: authenticated)
+            mailboxBytes: nil, authenticated: authenticated, newestMessageAt: newestMessageAt)
     }
 
     private func categoryForCurrentStep() -> ProbeFailureCategory {

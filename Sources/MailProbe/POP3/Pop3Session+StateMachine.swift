@@ -1,3 +1,4 @@
+import Foundation
 /// A POP3 check as a pure state machine: greeting, CAPA, optional STLS,
 /// USER/PASS or AUTH PLAIN, STAT, QUIT (RFC 1939, 2449, 2595, 5034).
 /// The driver feeds it lines; it performs no I/O.
@@ -13,6 +14,8 @@ public struct Pop3SessionMachine: Sendable {
         /// AUTH with a token's initial response; `rejection` once the server sent its error challenge.
         case authOAuth(mechanism: OAuthMechanism, rejection: String?)
         case stat
+        /// `TOP <last> 0`: its headers, collected until the terminating ".".
+        case top(collecting: Bool)
         case quit
         case finished
         case failed
@@ -29,6 +32,9 @@ public struct Pop3SessionMachine: Sendable {
     private var tlsDone = false
     private var messageCount: Int?
     private var mailboxBytes: Int?
+    /// The newest message's `Date:` header (unfolded), from TOP.
+    private var dateHeader: String?
+    private var readingDateHeader = false
 
     public init(configuration: SessionConfiguration) {
         self.configuration = configuration
@@ -54,7 +60,7 @@ public struct Pop3SessionMachine: Sendable {
         case .capa: .capability
         case .stls, .tlsPending: .startTLS
         case .user, .pass, .authPlain, .authOAuth: .login
-        case .stat: .mailbox
+        case .stat, .top: .mailbox
         case .quit, .finished, .failed: .logout
         }
     }
@@ -87,6 +93,17 @@ public struct Pop3SessionMachine: Sendable {
                 return afterCapabilities()
             }
             collected.append(text.hasPrefix("..") ? String(text.dropFirst()) : text)
+            return .wait
+        }
+        if case .top(collecting: true) = state {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if text == "." { return quit() }
+            if readingDateHeader, text.first == " " || text.first == "\t" {
+                dateHeader = (dateHeader ?? "") + " " + text.trimmingCharacters(in: .whitespaces)
+            } else {
+                readingDateHeader = dateHeader == nil && text.lowercased().hasPrefix("date:")
+                if readingDateHeader { dateHeader = String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+            }
             return .wait
         }
         if case .authOAuth(let mechanism, let rejection) = state, bytes.first == UInt8(ascii: "+"), bytes.count == 1 || bytes[1] == 0x20 {
@@ -143,7 +160,16 @@ public struct Pop3SessionMachine: Sendable {
             }
             messageCount = count
             mailboxBytes = size
+            if configuration.readsNewestMessageDate, count > 0 {
+                state = .top(collecting: false)
+                return .send(Self.line("TOP \(count) 0"), phase: .mailbox)
+            }
             return quit()
+        case .top:
+            // A server without TOP (it is optional, RFC 1939) leaves the date unknown; the check passed.
+            guard reply.ok else { return quit() }
+            state = .top(collecting: true)
+            return .wait
         case .quit:
             state = .finished
             return .succeed(outcome)
@@ -178,7 +204,7 @@ public struct Pop3SessionMachine: Sendable {
     private var outcome: SessionOutcome {
         SessionOutcome(
             greeting: configuration.report(greeting), capabilities: capabilities ?? [], messageCount: messageCount,
-            mailboxBytes: mailboxBytes, authenticated: authenticated)
+            mailboxBytes: mailboxBytes, authenticated: authenticated, newestMessageAt: dateHeader.flatMap(InternetDate.header))
     }
 
     private mutating func askCapabilities() -> SessionAction {

@@ -1,3 +1,4 @@
+public import Foundation
 /// What a session does, independent of the transport.
 public struct SessionConfiguration: Sendable, Hashable {
     public enum Security: String, Sendable, Hashable, Codable {
@@ -21,11 +22,15 @@ public struct SessionConfiguration: Sendable, Hashable {
     /// IMAP only: EXAMINE (read-only, leaves \Recent alone) instead of SELECT.
     public var readOnly: Bool
     public var limits: ProtocolLimits
+    /// Read when the newest message arrived: IMAP `FETCH <last> (INTERNALDATE)` after EXAMINE,
+    /// POP3 the `Date:` header of `TOP <last> 0` after STAT (one more round trip; only when asked).
+    public var readsNewestMessageDate: Bool
 
     public init(
         security: Security, user: String? = nil, password: String? = nil, accessToken: String? = nil, oauthMechanism: OAuthMechanism? = nil,
-        mailbox: String = "INBOX", readOnly: Bool = true, limits: ProtocolLimits = ProtocolLimits()
+        mailbox: String = "INBOX", readOnly: Bool = true, limits: ProtocolLimits = ProtocolLimits(), readsNewestMessageDate: Bool = false
     ) {
+        self.readsNewestMessageDate = readsNewestMessageDate
         self.accessToken = accessToken
         self.oauthMechanism = oauthMechanism
         self.security = security
@@ -64,6 +69,8 @@ public struct SessionOutcome: Sendable, Hashable {
     /// POP3 only: the maildrop's size in octets (STAT).
     public var mailboxBytes: Int?
     public var authenticated: Bool
+    /// When the newest message arrived (IMAP INTERNALDATE) or was sent (POP3 Date header), when asked and readable.
+    public var newestMessageAt: Date? = nil
 }
 
 extension SessionConfiguration {

@@ -22,10 +22,13 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var tlsVersion: String?
     /// The peer's leaf certificate, also when verification failed.
     public var certificate: CertificateInfo?
+    /// When the newest message arrived (IMAP INTERNALDATE) or was dated (POP3 `Date:` header);
+    /// read only when the check asks for it (`SessionConfiguration.readsNewestMessageDate`).
+    public var newestMessageAt: Date? = nil
 
     enum CodingKeys: String, CodingKey {
         case ok, category, message, mailProtocol = "protocol", host, port, security, startedAt, timings, greeting,
-            capabilities, messageCount, mailboxBytes, tlsVersion, certificate
+            capabilities, messageCount, mailboxBytes, tlsVersion, certificate, newestMessageAt
     }
 }
 

@@ -148,6 +148,7 @@ public final class ProbeTransport: Sendable {
                 result.capabilities = outcome.capabilities
                 result.messageCount = outcome.messageCount
                 result.mailboxBytes = outcome.mailboxBytes
+                result.newestMessageAt = outcome.newestMessageAt
             case .failure(let failure):
                 result.category = failure.category
                 result.message = failure.message
