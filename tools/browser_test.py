@@ -307,6 +307,7 @@ def main():
             wait.until(EC.presence_of_element_located((By.ID, "check-now")))
         assert "passed" in driver.find_element(By.ID, "notice").text, driver.find_element(By.ID, "notice").text
         assert driver.find_element(By.ID, "state").text == "up"
+        assert "messages" in driver.find_element(By.ID, "mailbox").text
         shot("06-monitor-checked")
         step("check now runs the check and shows its result")
         driver.find_element(By.ID, "pause").click()

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
-import Hummingbird
-import Domain
+public import Hummingbird
+public import Domain
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -36,8 +36,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension DomainError {
-    /// The HTTP status of each kind of refusal; a policy's own 4xx is kept as it chose.
-    var status: HTTPResponse.Status {
+    /// The HTTP status of each kind of refusal; a policy's own 4xx is kept as it chose (the API's
+    /// error bodies and the dashboard's pages alike).
+    public var status: HTTPResponse.Status {
         switch kind {
         case .invalid: .badRequest
         case .forbidden: .forbidden

@@ -62,6 +62,9 @@ struct MonitorLive {
     let noAlerts: Bool
     let certificate: [Fact]
     let hasCertificate: Bool
+    /// What the last check found in the mailbox: messages, the newest message's date.
+    let mailbox: [Fact]
+    let hasMailbox: Bool
     let hookVersion: String
     let updatedAt: String
     /// The acknowledge forms' CSRF token (the live part is rendered on its own too).
@@ -165,6 +168,13 @@ extension Dashboard {
                 }
             }
         }
+        var mailbox: [Fact] = []
+        if let count = latest?.messageCount { mailbox.append(Fact(name: "messages", value: String(count))) }
+        if let details = latest?.details, let object = try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: Any],
+            let newest = object["newestMessageAt"] as? String, let date = Timestamp.parse(newest)
+        {
+            mailbox.append(Fact(name: "newest message", value: "\(ViewFormat.clock(date)) (\(ViewFormat.ago(date, now: now)))"))
+        }
         let state = monitor.state
         return MonitorLive(
             state: state.rawValue, since: ViewFormat.ago(monitor.stateSince, now: now), sinceISO: ViewFormat.iso(monitor.stateSince),
@@ -188,7 +198,8 @@ extension Dashboard {
                 AlertRow(type: $0.type, status: $0.status, failed: $0.status != "sent", channel: $0.channelName, at: ViewFormat.clock($0.sentAt),
                          error: $0.errorMessage)
             },
-            noAlerts: details.alerts.items.isEmpty, certificate: certificate, hasCertificate: !certificate.isEmpty,
+            noAlerts: details.alerts.items.isEmpty, certificate: certificate, hasCertificate: !certificate.isEmpty, mailbox: mailbox,
+            hasMailbox: !mailbox.isEmpty,
             hookVersion: latest?.hookVersion ?? "—", updatedAt: ViewFormat.clock(now), csrfToken: me.csrf)
     }
 

@@ -149,7 +149,7 @@ extension Dashboard {
                     let monitor = try await monitors.create(try Self.json(body), actor: me.principal)
                     return PageRenderer.redirect("/monitors/\(monitor.publicId.lowercasedString)")
                 } catch let error as DomainError {
-                    return try await formPage(me, monitor: nil, values: values, errors: Self.errors(error), status: Self.status(error))
+                    return try await formPage(me, monitor: nil, values: values, errors: Self.errors(error), status: error.status)
                 }
             }
         }
@@ -178,7 +178,7 @@ extension Dashboard {
                     _ = try await monitors.update(monitor.publicId.lowercasedString, try Self.json(body), actor: me.principal)
                     return PageRenderer.redirect("/monitors/\(monitor.publicId.lowercasedString)")
                 } catch let error as DomainError {
-                    return try await formPage(me, monitor: monitor, values: values, errors: Self.errors(error), status: Self.status(error))
+                    return try await formPage(me, monitor: monitor, values: values, errors: Self.errors(error), status: error.status)
                 }
             }
         }

@@ -108,7 +108,7 @@ extension Dashboard {
         do {
             return try await body(me, form)
         } catch let error as DomainError {
-            return problem(me.chrome, Self.status(error), Self.title(error), error.message)
+            return problem(me.chrome, error.status, Self.title(error), error.message)
         } catch let error as any ScriptFailure {
             return problem(
                 me.chrome, .internalServerError, "A policy script failed",
@@ -124,19 +124,8 @@ extension Dashboard {
         problem(nil, .forbidden, "Refused", "This form was sent from another site.")
     }
 
-    static func status(_ error: DomainError) -> HTTPResponse.Status {
-        switch error.kind {
-        case .invalid: .badRequest
-        case .forbidden: .forbidden
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .rateLimited: .tooManyRequests
-        case .rejectedByPolicy(let status): HTTPResponse.Status(code: status)
-        }
-    }
-
     static func title(_ error: DomainError) -> String {
-        switch status(error).code {
+        switch error.status.code {
         case 403: "Not allowed"
         case 404: "Not found"
         case 429: "Too soon"
