@@ -13,6 +13,19 @@ struct IncidentsLive {
     let csrfToken: String
 }
 
+struct TimelineRow {
+    let event: String
+    let at: String
+    let atISO: String
+    let detail: String?
+}
+
+struct IncidentView {
+    let chrome: Chrome
+    let incident: IncidentRow
+    let timeline: [TimelineRow]
+}
+
 struct IncidentsView {
     let chrome: Chrome
     let liveURL: String
@@ -32,10 +45,37 @@ extension Dashboard {
         router.get("incidents/live") { request, _ in
             try await page(request) { me, _ in pages.page("incidents_live", try await incidentsLive(me)) }
         }
+        router.get("incidents/:publicId") { request, context in
+            try await page(request) { me, _ in
+                let (listing, timeline) = try await incidents.get(try context.parameters.require("publicId"), actor: me.principal)
+                let canAcknowledge = try await access.allows(
+                    .acknowledgeIncident, actor: me.principal, organizationId: listing.organizationId, customerId: listing.customerId)
+                let words = [
+                    "opened": "opened", "alert_sent": "alert sent", "alert_failed": "alert failed", "acknowledged": "acknowledged",
+                    "resolved": "resolved",
+                ]
+                return pages.page(
+                    "incident",
+                    IncidentView(
+                        chrome: me.chrome, incident: incidentRow(listing, canAcknowledge: canAcknowledge, now: Date()),
+                        timeline: timeline.map { event in
+                            let channel = [event.channelType, event.channelName].compactMap { $0 }.joined(separator: " ")
+                            let detail = [channel.isEmpty ? nil : channel, event.detail].compactMap { $0 }.joined(separator: ": ")
+                            return TimelineRow(
+                                event: words[event.event] ?? event.event, at: ViewFormat.clock(event.at), atISO: ViewFormat.iso(event.at),
+                                detail: detail.isEmpty ? nil : detail)
+                        }))
+            }
+        }
         router.post("incidents/:publicId/acknowledge") { request, context in
             try await page(request, form: true) { me, form in
                 let listing = try await incidents.acknowledge(try context.parameters.require("publicId"), actor: me.principal)
-                let back = form["back"] == "monitor" ? "/monitors/\(listing.monitorPublicId.lowercasedString)" : "/incidents"
+                let back =
+                    switch form["back"] {
+                    case "monitor": "/monitors/\(listing.monitorPublicId.lowercasedString)"
+                    case "incident": "/incidents/\(listing.incident.publicId?.lowercasedString ?? "")"
+                    default: "/incidents"
+                    }
                 return PageRenderer.redirect(back)
             }
         }

@@ -207,7 +207,7 @@ extension Dashboard {
         let i = listing.incident
         let publicId = i.publicId?.lowercasedString ?? ""
         return IncidentRow(
-            publicId: publicId, href: "/incidents#\(publicId)", type: i.type, status: i.status.rawValue, active: i.status == .active,
+            publicId: publicId, href: "/incidents/\(publicId)", type: i.type, status: i.status.rawValue, active: i.status == .active,
             message: i.message, monitorName: listing.monitorName, monitorHref: "/monitors/\(listing.monitorPublicId.lowercasedString)",
             customer: listing.customerName, started: ViewFormat.clock(i.startedAt), startedISO: ViewFormat.iso(i.startedAt),
             duration: HistoryFormat.duration(seconds: max(0, (i.endedAt ?? now).timeIntervalSince(i.startedAt))),

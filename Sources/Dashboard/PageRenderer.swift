@@ -19,6 +19,7 @@ struct PageRenderer: Sendable {
         ("monitor_form", PackageResources.monitor_form_mustache),
         ("incidents", PackageResources.incidents_mustache),
         ("incidents_live", PackageResources.incidents_live_mustache),
+        ("incident", PackageResources.incident_mustache),
         ("customers", PackageResources.customers_mustache),
         ("scripts", PackageResources.scripts_mustache),
         ("problem", PackageResources.problem_mustache),

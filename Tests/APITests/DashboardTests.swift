@@ -136,6 +136,31 @@ import Testing
         }
     }
 
+    @Test func anIncidentPageShowsItsTimelineAndIsAcknowledgedThere() async throws {
+        let fixture = try await APIFixture.make()
+        try await Self.application(fixture).test(.router) { client in
+            let monitor = try await Self.monitor(client, fixture)  // port 1 on loopback: refused
+            _ = try await client.call(.post, "/api/imap-pop-monitors/\(monitor)/trigger-check", token: fixture.admin)
+            let listed = try await client.call(.get, "/api/incidents?status=active", token: fixture.admin)
+            let incident = try #require(((listed.body["items"] as? [[String: Any]])?.first)?["publicId"] as? String)
+            let readonly = try await Self.signIn(client, token: fixture.readonly)
+            let seen = Self.text(try await client.execute(uri: "/incidents/\(incident)", method: .get, headers: [.cookie: readonly.cookie]))
+            #expect(seen.contains("connect_refused") && seen.contains("<strong>opened</strong>"))
+            #expect(!seen.contains(#"id="acknowledge""#))
+            #expect(try await Self.post(client, "/incidents/\(incident)/acknowledge", readonly, ["back": "incident"]).status == .forbidden)
+
+            let admin = try await Self.signIn(client, token: fixture.admin)
+            let page = Self.text(try await client.execute(uri: "/incidents/\(incident)", method: .get, headers: [.cookie: admin.cookie]))
+            #expect(page.contains(#"id="acknowledge""#))
+            let acknowledged = try await Self.post(client, "/incidents/\(incident)/acknowledge", admin, ["back": "incident"])
+            #expect(acknowledged.status == .seeOther && acknowledged.headers[.location] == "/incidents/\(incident)")
+            let after = Self.text(try await client.execute(uri: "/incidents/\(incident)", method: .get, headers: [.cookie: admin.cookie]))
+            #expect(after.contains(#"id="acknowledged""#) && after.contains("<strong>acknowledged</strong>"))
+            #expect(!after.contains(#"id="acknowledge""#))
+            #expect(try await client.execute(uri: "/incidents/not-a-uuid", method: .get, headers: [.cookie: admin.cookie]).status == .badRequest)
+        }
+    }
+
     @Test func theFormGoesThroughThePolicyAndNoPageShowsThePassword() async throws {
         let fixture = try await APIFixture.make()
         try await Self.application(fixture).test(.router) { client in
