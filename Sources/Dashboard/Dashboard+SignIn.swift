@@ -157,7 +157,10 @@ extension Dashboard {
 
     /// Where to go after signing in: a path on this server only.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return "/" }
+        // No controls or spaces: a browser drops tabs and newlines from a URL, and `/<TAB>/evil.example` would become `//evil.example`.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500,
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+        else { return "/" }
         return next
     }
 

@@ -17,15 +17,23 @@ public actor DashboardSessions {
     let idleLimit: TimeInterval
     /// At most this many sessions; the longest idle one goes first.
     let capacity: Int
+    /// At most this many sessions per API token.
+    let perToken: Int
     private var sessions: [String: Session] = [:]
 
-    public init(idleLimit: Double = 12 * 3600, capacity: Int = 10_000) {
+    public init(idleLimit: Double = 12 * 3600, capacity: Int = 10_000, perToken: Int = 20) {
         self.idleLimit = idleLimit
         self.capacity = capacity
+        self.perToken = perToken
     }
 
-    /// A new session for the token; returns its id (the cookie's value).
+    /// A new session for the token; returns its id (the cookie's value). A token holds at most
+    /// `perToken` sessions (its oldest goes first), so no token holder can push everyone else's out.
     func create(token: String, now: Date = Date()) -> String {
+        let own = sessions.filter { $0.value.token == token }
+        if own.count >= perToken, let oldest = own.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
+            sessions[oldest] = nil
+        }
         if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.lastSeen < $1.value.lastSeen })?.key {
             sessions[oldest] = nil
         }

@@ -27,9 +27,12 @@ struct PageRenderer: Sendable {
     ]
 
     init() throws {
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
         var library = MustacheLibrary()
         for template in Self.templates {
-            try library.register(String(decoding: template.text, as: UTF8.self), named: template.name)
+            // Every template escapes per Unicode scalar (see HTMLText), not per Character.
+            let text = "{{% CONTENT_TYPE: \(ScalarHTMLEscaping.name)}}" + String(decoding: template.text, as: UTF8.self)
+            try library.register(text, named: template.name)
         }
         self.library = library
     }
@@ -84,5 +87,30 @@ extension Dashboard {
                     body: .init(byteBuffer: body))
             }
         }
+    }
+}
+
+/// HTML escaping for `{{value}}`: swift-mustache's own compares whole Characters, so a quote or a
+/// bracket followed by a combining mark (`"` U+0301) would pass unescaped into an attribute.
+struct ScalarHTMLEscaping: MustacheContentType {
+    static let name = "HTMLSCALARS"
+    func escapeText(_ text: String) -> String { HTMLText.escape(text) }
+}
+
+/// Text for HTML, escaped scalar by scalar: `<`, `>`, `&`, `"` and `'` whatever follows them.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "<": escaped.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": escaped.append(contentsOf: "&gt;".unicodeScalars)
+            case "&": escaped.append(contentsOf: "&amp;".unicodeScalars)
+            case "\"": escaped.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": escaped.append(contentsOf: "&#39;".unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 }

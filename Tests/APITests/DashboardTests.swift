@@ -93,6 +93,27 @@ import Testing
         }
     }
 
+    @Test func pagesEscapeEveryQuoteAndSignInGoesNowhereElse() async throws {
+        let fixture = try await APIFixture.make()
+        try await Self.application(fixture).test(.router) { client in
+            let admin = try await Self.signIn(client, token: fixture.admin)
+            // A quote with a combining mark after it is still a quote to the browser's attribute parser.
+            let search = "\"\u{301} autofocus x="
+            let page = Self.text(try await client.execute(
+                uri: "/?q=" + search.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, method: .get,
+                headers: [.cookie: admin.cookie]))
+            #expect(page.contains("value=\"&quot;\u{301} autofocus x=\""), "\(page.prefix(2000))")
+            #expect(!page.contains("value=\"\"\u{301}"))
+            // After signing in, only a path on this server: not one a browser turns into another host.
+            for next in ["/%09/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"] {
+                let signedIn = try await client.execute(
+                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
+                    body: ByteBuffer(string: "token=\(fixture.admin)&next=\(next)"))
+                #expect(signedIn.headers[.location] == "/", "\(next)")
+            }
+        }
+    }
+
     @Test func formsNeedTheSessionsCSRFTokenAndThisOrigin() async throws {
         let fixture = try await APIFixture.make()
         try await Self.application(fixture).test(.router) { client in

@@ -77,7 +77,9 @@ public actor StatusPageService {
         let today = Int(floor(now.timeIntervalSince1970 / 86_400))
         var fingerprint = "\(customer.id):\(customer.updatedAt.timeIntervalSince1970):\(setting.showHostnames):\(today)"
         for monitor in listed {
+            // The state too: a late result can change the state without moving lastCheckedAt.
             fingerprint += "|\(monitor.id):\(monitor.updatedAt.timeIntervalSince1970):\(monitor.lastCheckedAt?.timeIntervalSince1970 ?? 0)"
+                + ":\(monitor.state.rawValue):\(monitor.stateSince.timeIntervalSince1970)"
         }
         if let cached = pages[slug], cached.fingerprint == fingerprint { return cached }
 
