@@ -69,6 +69,7 @@ public actor PrometheusExposition {
         var response: [[String]: Double] = [:]
         var certificate: [[String]: Double] = [:]
         var messages: [[String]: Double] = [:]
+        var newest: [[String]: Double] = [:]
         for monitor in monitors {
             let key = [monitor.publicId.uuidString.lowercased(), monitor.name, monitor.customerPublicId.lowercased()]
             if let ok = monitor.lastOk { up[key] = ok ? 1 : 0 }
@@ -76,6 +77,7 @@ public actor PrometheusExposition {
             if let milliseconds = monitor.responseMilliseconds { response[key] = milliseconds / 1000 }
             if let notAfter = monitor.certificateNotAfter { certificate[key] = (notAfter.timeIntervalSince(now) / 86_400).rounded(.down) }
             if let count = monitor.messageCount { messages[key] = Double(count) }
+            if let at = monitor.newestMessageAt { newest[key] = at.timeIntervalSince1970 }
         }
         let labels = ["monitor", "name", "customer"]
         setLabelled("monitor_up", "", "1 when the monitor's latest check succeeded, 0 when it failed; absent before the first.", up, labels: labels)
@@ -83,6 +85,9 @@ public actor PrometheusExposition {
         setLabelled("monitor_response", "seconds", "The latest check's total time.", response, labels: labels)
         setLabelled("monitor_certificate_days_left", "", "Whole days until the server certificate expires.", certificate, labels: labels)
         setLabelled("monitor_messages", "", "Messages in the mailbox at the latest check.", messages, labels: labels)
+        setLabelled(
+            "monitor_newest_message_timestamp", "seconds",
+            "When the newest message arrived (IMAP) or was dated (POP3), as the latest check read it (Unix time).", newest, labels: labels)
     }
 
     private func set(_ name: String, _ unit: String, _ help: String, _ values: [[String: Double]], labels: [String]) {

@@ -40,11 +40,14 @@ public struct MonitorReading: Sendable, Hashable {
     public var responseMilliseconds: Double?
     public var certificateNotAfter: Date?
     public var messageCount: Int?
+    /// The newest message's date, when the latest check read it (`newestMessageMaxAgeMinutes`).
+    public var newestMessageAt: Date?
 
     public init(
         publicId: UUID, name: String, customerPublicId: String, status: String, lastOk: Bool?, lastCheckedAt: Date?,
-        responseMilliseconds: Double?, certificateNotAfter: Date?, messageCount: Int?
+        responseMilliseconds: Double?, certificateNotAfter: Date?, messageCount: Int?, newestMessageAt: Date? = nil
     ) {
+        self.newestMessageAt = newestMessageAt
         self.publicId = publicId
         self.name = name
         self.customerPublicId = customerPublicId

@@ -133,6 +133,10 @@ struct MessageAgeTests {
             #expect(newest.hasPrefix(String(Timestamp.format(Date()).prefix(10))), "INTERNALDATE, written today: \(newest)")
         }
         #expect(stale.opened.map(\.type) == ["message_age"] && stale.deliveriesQueued == 1)
+        let metrics = String(decoding: try await f.runtime.exposition.scrape(), as: UTF8.self)
+        let series = #"{monitor="\#(created.publicId.uuidString.lowercased())",name="Reports",customer="\#(f.customer.publicId.uuidString.lowercased())"}"#
+        #expect(metrics.contains("mailmon_monitor_messages\(series) 3.0"), "\(metrics.split(separator: "\n").filter { $0.contains("monitor_") })")
+        #expect(metrics.contains("mailmon_monitor_newest_message_timestamp_seconds\(series) "))
         #expect(try await f.runtime.database.monitor(id: created.id)?.health.checkState == .degraded)
 
         // Two hours after the headers' date, and a limit of a year: recent enough.

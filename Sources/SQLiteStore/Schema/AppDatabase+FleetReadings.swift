@@ -28,7 +28,7 @@ extension AppDatabase: FleetReadingRepository {
                 db,
                 sql: """
                     SELECT m.publicId, m.name, c.publicId, m.status, r.ok, r.checkedAt, json_extract(r.timings, '$.total'),
-                           r.certificateNotAfter, r.messageCount
+                           r.certificateNotAfter, r.messageCount, json_extract(r.details, '$.newestMessageAt')
                     FROM monitor m JOIN customer c ON c.id = m.customerId
                     LEFT JOIN checkResult r ON r.id = (
                         SELECT id FROM checkResult WHERE monitorId = m.id ORDER BY checkedAt DESC, id DESC LIMIT 1)
@@ -40,7 +40,8 @@ extension AppDatabase: FleetReadingRepository {
                 return MonitorReading(
                     publicId: publicId, name: row[1], customerPublicId: row[2], status: row[3], lastOk: row[4],
                     lastCheckedAt: (row[5] as Int64?).map(StoredTime.date), responseMilliseconds: row[6],
-                    certificateNotAfter: (row[7] as Int64?).map(StoredTime.date), messageCount: row[8])
+                    certificateNotAfter: (row[7] as Int64?).map(StoredTime.date), messageCount: row[8],
+                    newestMessageAt: (row[9] as String?).flatMap(Timestamp.parse))
             }
             return readings
         }
