@@ -128,12 +128,6 @@ extension Dashboard {
     }
 
     func fleetLive(_ filter: FleetFilter, _ me: SignedIn, now: Date = Date()) async throws -> FleetLive {
-        func list(_ state: MonitorState?, page: Int, perPage: Int) async throws -> Page<(Monitor, customerName: String)> {
-            try await monitors.list(
-                .init(organizationId: nil, customer: filter.customer, search: filter.search, page: page, perPage: perPage, state: state,
-                      sortByState: true),
-                actor: me.principal)
-        }
         let byState = try await monitors.stateCounts(
             .init(organizationId: nil, customer: filter.customer, search: filter.search, page: 1, perPage: 1), actor: me.principal)
         let counts = MonitorState.allCases.map { state in
@@ -141,7 +135,10 @@ extension Dashboard {
                 state: state.rawValue, count: byState[state] ?? 0, href: "/?" + filter.query(state: .some(state), page: 1),
                 current: filter.state == state)
         }
-        let found = try await list(filter.state, page: filter.page, perPage: Self.fleetPageSize)
+        let found = try await monitors.list(
+            .init(organizationId: nil, customer: filter.customer, search: filter.search, page: filter.page, perPage: Self.fleetPageSize,
+                  state: filter.state, sortByState: true),
+            actor: me.principal)
         let recent = try await history.recentChecks(of: found.items.map(\.0), limit: 20)
         let rows = found.items.map { monitor, customerName in
             let checks = recent[monitor.id] ?? []
@@ -156,8 +153,7 @@ extension Dashboard {
                 lastCheckISO: ViewFormat.iso(monitor.lastCheckedAt), response: ViewFormat.milliseconds(monitor.health.lastResponseMilliseconds),
                 sparkline: ResponseChart.sparkline(points, label: "response times of the last \(points.count) checks"),
                 certificate: days.map { "\($0) d" }, certificateWarning: (days ?? 999) < 14,
-                failure: state == .down || state == .degraded
-                    ? [monitor.health.lastFailureCategory, monitor.health.lastFailureMessage].compactMap { $0 }.joined(separator: ": ") : nil)
+                failure: ViewFormat.failure(monitor))
         }
         let pages = max(1, (found.total + Self.fleetPageSize - 1) / Self.fleetPageSize)
         let pager = pages > 1

@@ -157,7 +157,9 @@ extension Dashboard {
             .acknowledgeIncident, actor: me.principal, organizationId: monitor.organizationId, customerId: monitor.customerId)
         let latest = checks.first?.result
         var certificate: [Fact] = []
-        if let details = latest?.details, let object = try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: Any] {
+        // The probe's details (TLS, certificate, newest message), read once for both lists below.
+        let probed = latest?.details.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        if let object = probed {
             if let tls = object["tlsVersion"] as? String { certificate.append(Fact(name: "TLS version", value: tls)) }
             if let cert = object["certificate"] as? [String: Any] {
                 for (key, label) in [("subject", "subject"), ("issuer", "issuer"), ("notBefore", "valid from"), ("notAfter", "valid until")] {
@@ -170,17 +172,14 @@ extension Dashboard {
         }
         var mailbox: [Fact] = []
         if let count = latest?.messageCount { mailbox.append(Fact(name: "messages", value: String(count))) }
-        if let details = latest?.details, let object = try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: Any],
-            let newest = object["newestMessageAt"] as? String, let date = Timestamp.parse(newest)
-        {
+        if let newest = probed?["newestMessageAt"] as? String, let date = Timestamp.parse(newest) {
             mailbox.append(Fact(name: "newest message", value: "\(ViewFormat.clock(date)) (\(ViewFormat.ago(date, now: now)))"))
         }
         let state = monitor.state
         return MonitorLive(
             state: state.rawValue, since: ViewFormat.ago(monitor.stateSince, now: now), sinceISO: ViewFormat.iso(monitor.stateSince),
             lastCheck: ViewFormat.ago(monitor.lastCheckedAt, now: now),
-            failure: state == .down || state == .degraded
-                ? [monitor.health.lastFailureCategory, monitor.health.lastFailureMessage].compactMap { $0 }.joined(separator: ": ") : nil,
+            failure: ViewFormat.failure(monitor),
             uptime: [
                 Fact(name: "24 h", value: ViewFormat.percent(details.uptime.day)), Fact(name: "7 d", value: ViewFormat.percent(week)),
                 Fact(name: "30 d", value: ViewFormat.percent(details.uptime.month)),

@@ -105,6 +105,16 @@ struct MonitorFormValues {
         return Int(trimmed).map { $0 as Any } ?? trimmed
     }
 
+    /// The request body of a create or an edit, with `imapPopConfig` as given (a create adds `customerId`).
+    func body(config: [String: Any]) -> [String: Any] {
+        let email = notificationEmail.trimmingCharacters(in: .whitespaces)
+        return [
+            "name": name, "hostname": hostname.trimmingCharacters(in: .whitespaces), "port": Self.number(port),
+            "checkInterval": Self.number(checkInterval), "timeoutSeconds": Self.number(timeoutSeconds), "imapPopConfig": config,
+            "notificationEmail": email.isEmpty ? NSNull() : email,
+        ]
+    }
+
     /// `imapPopConfig` from the form over what the monitor had (keys the form does not show are kept;
     /// an empty password keeps the stored one).
     func config(over existing: [String: Any], password: String?) -> [String: Any] {
@@ -137,14 +147,8 @@ extension Dashboard {
         router.post("monitors/new") { request, _ in
             try await page(request, form: true) { me, form in
                 let values = MonitorFormValues(form)
-                var body: [String: Any] = [
-                    "customerId": values.customer, "name": values.name, "hostname": values.hostname.trimmingCharacters(in: .whitespaces),
-                    "port": MonitorFormValues.number(values.port), "checkInterval": MonitorFormValues.number(values.checkInterval),
-                    "timeoutSeconds": MonitorFormValues.number(values.timeoutSeconds),
-                    "imapPopConfig": values.config(over: [:], password: form["password"]),
-                ]
-                let email = values.notificationEmail.trimmingCharacters(in: .whitespaces)
-                body["notificationEmail"] = email.isEmpty ? NSNull() : email
+                var body = values.body(config: values.config(over: [:], password: form["password"]))
+                body["customerId"] = values.customer
                 do {
                     let monitor = try await monitors.create(try Self.json(body), actor: me.principal)
                     return PageRenderer.redirect("/monitors/\(monitor.publicId.lowercasedString)")
@@ -166,14 +170,7 @@ extension Dashboard {
             try await page(request, form: true) { me, form in
                 let (monitor, _) = try await monitors.view(try context.parameters.require("publicId"), actor: me.principal)
                 let values = MonitorFormValues(form)
-                var body: [String: Any] = [
-                    "name": values.name, "hostname": values.hostname.trimmingCharacters(in: .whitespaces),
-                    "port": MonitorFormValues.number(values.port), "checkInterval": MonitorFormValues.number(values.checkInterval),
-                    "timeoutSeconds": MonitorFormValues.number(values.timeoutSeconds),
-                    "imapPopConfig": values.config(over: Self.config(monitor), password: form["password"]),
-                ]
-                let email = values.notificationEmail.trimmingCharacters(in: .whitespaces)
-                body["notificationEmail"] = email.isEmpty ? NSNull() : email
+                let body = values.body(config: values.config(over: Self.config(monitor), password: form["password"]))
                 do {
                     _ = try await monitors.update(monitor.publicId.lowercasedString, try Self.json(body), actor: me.principal)
                     return PageRenderer.redirect("/monitors/\(monitor.publicId.lowercasedString)")

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// How pages show times and numbers.
@@ -41,6 +42,12 @@ enum ViewFormat {
     static func daysLeft(_ date: Date?, now: Date) -> Int? {
         guard let date else { return nil }
         return Int((date.timeIntervalSince(now) / 86_400).rounded(.down))
+    }
+
+    /// The last failure (`category: message`) of a monitor that is down or degraded; nil otherwise.
+    static func failure(_ monitor: Monitor) -> String? {
+        guard monitor.state == .down || monitor.state == .degraded else { return nil }
+        return [monitor.health.lastFailureCategory, monitor.health.lastFailureMessage].compactMap { $0 }.joined(separator: ": ")
     }
 
     /// The total of a check's phase timings (`{"total": 12.3, …}`).
