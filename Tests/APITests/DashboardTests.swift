@@ -114,6 +114,18 @@ import Testing
         }
     }
 
+    @Test func oneTokenHoldsAtMostTwentySessionsAndPushesOutOnlyItsOwn() async throws {
+        let fixture = try await APIFixture.make()
+        try await Self.application(fixture).test(.router) { client in
+            let admin = try await Self.signIn(client, token: fixture.admin)
+            let first = try await Self.signIn(client, token: fixture.readonly)
+            for _ in 0..<20 { _ = try await Self.signIn(client, token: fixture.readonly) }
+            // The readonly token's oldest session went; the admin's stays.
+            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: first.cookie]).status == .seeOther)
+            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: admin.cookie]).status == .ok)
+        }
+    }
+
     @Test func formsNeedTheSessionsCSRFTokenAndThisOrigin() async throws {
         let fixture = try await APIFixture.make()
         try await Self.application(fixture).test(.router) { client in
@@ -261,6 +273,8 @@ import Testing
             #expect(page.headers[.cacheControl] == "public, max-age=30")
             let etag = try #require(page.headers[.eTag])
             #expect(try await client.execute(uri: "/status/\(slug)", method: .get, headers: [.ifNoneMatch: etag]).status == .notModified)
+            let head = try await client.execute(uri: "/status/\(slug)", method: .head)
+            #expect(head.status == .ok && head.headers[.eTag] == etag && head.body.readableBytes == 0)
 
             // The operator may show hostnames; the page follows at once (a new fingerprint, a new ETag).
             let acmeId = try #require(acme.body["publicId"] as? String)
